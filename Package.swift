@@ -1,0 +1,86 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Dependencies point one way: pure code (Core, Chemistry) ← Formats ← Models ← JobQueue ← Engine
+// ← APIServer ← CLI. Only JobQueue imports a database module and only APIServer imports Hummingbird.
+let package = Package(
+    name: "BulkPredict",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bulkpredict", targets: ["BulkPredictCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(name: "BulkPredictCore"),
+        .target(name: "Chemistry"),
+        .target(name: "Formats", dependencies: ["BulkPredictCore"]),
+        .target(name: "Models", dependencies: ["BulkPredictCore", "Chemistry"]),
+        .target(
+            name: "JobQueue",
+            dependencies: [
+                "BulkPredictCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "BulkPredictCore", "Formats", "Models", "JobQueue",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "BulkPredictCore", "Formats", "Models", "JobQueue", "Engine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "BulkPredictCLI",
+            dependencies: [
+                "BulkPredictCore", "Formats", "Models", "JobQueue", "Engine", "APIServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "BulkPredictCore", "Models", "JobQueue", "Engine", "APIServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "BulkPredictCoreTests", dependencies: ["BulkPredictCore"]),
+        .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: [
+                "APIServer", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,67 @@
+import BulkPredictCore
+import Engine
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The HTTP API of BulkPredict, mounted under `/api/v1`.
+public struct APIServer: Sendable {
+    /// Server settings.
+    public struct Configuration: Sendable {
+        /// Largest accepted upload or JSON body, in bytes.
+        public var maxBodyBytes: Int = 2 << 30
+        /// Largest accepted JSON body, in bytes (JSON is parsed in memory).
+        public var maxJSONBodyBytes: Int = 64 << 20
+        /// Time between keep-alive comments on an event stream.
+        public var keepAlive: Duration = .seconds(15)
+        /// How often an event stream looks at the store for changes made by other processes.
+        public var eventPoll: Duration = .seconds(1)
+        /// Where uploads are spooled before they are read.
+        public var uploadDirectory: URL
+
+        /// Creates a configuration that spools uploads in `uploadDirectory`.
+        public init(uploadDirectory: URL) {
+            self.uploadDirectory = uploadDirectory
+        }
+    }
+
+    let coordinator: Coordinator
+    let configuration: Configuration
+
+    /// Creates the API over `coordinator`.
+    public init(coordinator: Coordinator, configuration: Configuration) {
+        self.coordinator = coordinator
+        self.configuration = configuration
+    }
+
+    /// The router with every route and the error mapping.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(ProblemMiddleware())
+        let api = router.group("api/v1")
+        addRequestRoutes(to: api)
+        addEventRoutes(to: api)
+        addModelRoutes(to: api)
+        return router
+    }
+
+    /// An application serving the API on `host:port`, with `services` (workers) run beside it.
+    public func application(
+        host: String, port: Int, services: [any Service] = [], logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "BulkPredict"),
+            services: services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// The owner of a call. A single local owner until authentication exists.
+    func owner(of request: Request) -> String { "local" }
+}
+
+/// Hummingbird has a `RequestID` of its own; in this module the name means BulkPredict's.
+typealias RequestID = BulkPredictCore.RequestID

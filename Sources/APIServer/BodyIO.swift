@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+
+extension APIServer {
+    /// The whole body, refusing more than `limit` bytes with 413 after reading at most that much.
+    static func collect(_ request: Request, limit: Int) async throws -> Data {
+        var data = Data()
+        for try await buffer in request.body {
+            guard data.count + buffer.readableBytes <= limit else { throw tooLarge(limit) }
+            data.append(contentsOf: buffer.readableBytesView)
+        }
+        return data
+    }
+
+    /// Streams the body to `url`, refusing more than `limit` bytes with 413; memory use is one buffer.
+    static func spool(_ request: Request, to url: URL, limit: Int) async throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var written = 0
+        for try await buffer in request.body {
+            written += buffer.readableBytes
+            guard written <= limit else { throw tooLarge(limit) }
+            try handle.write(contentsOf: buffer.readableBytesView)
+        }
+    }
+
+    static func tooLarge(_ limit: Int) -> ProblemDetails {
+        ProblemDetails(.contentTooLarge, type: "submission/too_large", detail: "the request body is larger than \(limit) bytes, the limit")
+    }
+
+    /// A response body that streams a file in 64 KiB pieces.
+    static func fileBody(_ url: URL, length: Int) -> ResponseBody {
+        ResponseBody(contentLength: length) { writer in
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            while let data = try handle.read(upToCount: 1 << 16), !data.isEmpty {
+                try await writer.write(ByteBuffer(bytes: data))
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    /// Parses an optional integer parameter, with a 422 naming it when it is not a number in range.
+    static func integer(_ text: Substring?, name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ProblemDetails(
+                .unprocessableContent, type: "parameter/invalid", detail: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound); got '\(text.prefix(40))'",
+                field: name)
+        }
+        return value
+    }
+}

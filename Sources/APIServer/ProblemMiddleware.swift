@@ -1,0 +1,46 @@
+import BulkPredictCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error into RFC 9457 problem details. Errors the system knows map to their status;
+/// anything else is a 500 whose body says nothing internal (the details go to the log).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.statusCode >= 500 {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            return try problem.response(from: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error) -> ProblemDetails {
+        switch error {
+        case let problem as ProblemDetails:
+            return problem
+        case let routing as RoutingError:
+            return ProblemDetails(
+                .unprocessableContent, type: "routing/\(routing.code.rawValue)", title: "Invalid routing", detail: routing.description,
+                field: routing.code == .unknownModel || routing.code == .modelsAndTarget ? "models" : "target",
+                validChoices: routing.validChoices)
+        case let submission as SubmissionError:
+            let status: HTTPResponse.Status =
+                switch submission.code {
+                case .invalidOption: .unprocessableContent
+                case .emptyInput, .unreadableInput, .malformedBody: .badRequest
+                case .tooLarge: .contentTooLarge
+                }
+            return ProblemDetails(status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)
+        case let http as HTTPError:
+            return ProblemDetails(http.status, type: "http/\(http.status.code)", detail: http.body ?? http.status.reasonPhrase)
+        case is DecodingError:
+            return ProblemDetails(.badRequest, type: "submission/malformed_body", detail: "the request body is not valid JSON of the expected shape")
+        default:
+            return ProblemDetails(.internalServerError, type: "internal", detail: "an internal error occurred; it has been logged")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import BulkPredictCore
+import Engine
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+
+extension APIServer {
+    func addEventRoutes(to api: RouterGroup<BasicRequestContext>) {
+        api.get("requests/:id/events") { request, context in
+            let id = try Self.requestID(context)
+            let owner = owner(of: request)
+            guard let first = try await coordinator.store.status(of: id, owner: owner) else { throw Self.notFound(id) }
+            let headers: HTTPFields = [
+                .contentType: "text/event-stream",
+                .cacheControl: "no-cache",
+            ]
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                try await self.stream(id, owner: owner, first: first, to: &writer)
+            })
+        }
+    }
+
+    /// Writes a snapshot, then a `progress` event for every change, then the terminal `end` event.
+    ///
+    /// Keep-alive comments are written when nothing else was for ``Configuration/keepAlive``; they
+    /// are plain writes, never a timeout, so they cannot end the stream.
+    private func stream(_ id: RequestID, owner: String, first: RequestStatus, to writer: inout any ResponseBodyWriter) async throws {
+        let subscription = coordinator.hub.subscribe(id)
+        defer { subscription.cancel() }
+        var status = first
+        try await writer.write(Self.event(status.state.isTerminal ? "end" : "snapshot", status))
+        var lastWrite = ContinuousClock.now
+        var lastRevision = status.revision
+        while !status.state.isTerminal, !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let untilKeepAlive = configuration.keepAlive - (ContinuousClock.now - lastWrite)
+            await subscription.wait(timeout: max(Duration.milliseconds(1), min(configuration.eventPoll, untilKeepAlive)))
+            guard let latest = try await coordinator.store.status(of: id, owner: owner) else { break }
+            status = latest
+            if status.revision != lastRevision {
+                lastRevision = status.revision
+                try await writer.write(Self.event(status.state.isTerminal ? "end" : "progress", status))
+                lastWrite = ContinuousClock.now
+            } else if ContinuousClock.now - lastWrite >= configuration.keepAlive {
+                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                lastWrite = ContinuousClock.now
+            }
+        }
+        try await writer.finish(nil)
+    }
+
+    /// One server-sent event whose id is the request's revision and whose data is its status.
+    static func event(_ name: String, _ status: RequestStatus) throws -> ByteBuffer {
+        let data = try JSONResponse.encoder.encode(StatusBody(status))
+        var buffer = ByteBuffer(string: "id: \(status.revision)\nevent: \(name)\ndata: ")
+        buffer.writeBytes(data)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}

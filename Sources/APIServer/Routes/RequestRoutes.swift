@@ -1,0 +1,124 @@
+import BulkPredictCore
+import Engine
+import Formats
+import Foundation
+import Hummingbird
+
+extension APIServer {
+    func addRequestRoutes(to api: RouterGroup<BasicRequestContext>) {
+        api.post("requests") { request, context in try await self.submit(request, context: context) }
+        api.get("requests") { request, _ in try await self.list(request) }
+        api.get("requests/:id") { request, context in
+            let id = try Self.requestID(context)
+            guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
+            return try JSONResponse.make(StatusBody(status))
+        }
+        api.delete("requests/:id") { request, context in try await self.cancel(request, context: context) }
+        api.get("requests/:id/result") { request, context in try await self.result(request, context: context) }
+    }
+
+    /// The id in the path; text that is not an id is answered like an unknown id.
+    static func requestID(_ context: BasicRequestContext) throws -> RequestID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = RequestID(text) else {
+            throw ProblemDetails(.notFound, type: "request/not_found", detail: "no request with id '\(text.prefix(64))'")
+        }
+        return id
+    }
+
+    static func notFound(_ id: RequestID) -> ProblemDetails {
+        ProblemDetails(.notFound, type: "request/not_found", detail: "no request with id '\(id)'")
+    }
+
+    private func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let id: RequestID
+        if contentType.hasPrefix("application/json") {
+            let body = try await Self.collect(request, limit: configuration.maxJSONBodyBytes)
+            let parsed = try SubmitBody(json: body)
+            let submission = Submission(
+                owner: owner(of: request), routing: parsed.routing, chunkSize: parsed.chunkSize, maxParallel: parsed.maxParallel,
+                inputName: parsed.inputName)
+            id = try await coordinator.submit(submission, records: parsed.records)
+        } else {
+            id = try await submitUpload(request, contentType: contentType)
+        }
+        guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
+        return try JSONResponse.make(StatusBody(status), status: .accepted, headers: [.location: "/api/v1/requests/\(id)"])
+    }
+
+    /// A file upload: the body is the file; routing and options come in the query string.
+    private func submitUpload(_ request: Request, contentType: String) async throws -> RequestID {
+        let query = UploadQuery(request.uri.queryParameters)
+        try query.rejectUnknown()
+        let routing = try query.routing()
+        // Fail on routing before reading a possibly huge body.
+        _ = try coordinator.registry.catalog.resolve(routing)
+        let spool = configuration.uploadDirectory.appendingPathComponent("upload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        try await Self.spool(request, to: spool, limit: configuration.maxBodyBytes)
+        let format = InputFormat.detect(fileName: query.fileName, contentType: contentType)
+        var reading = RecordReader.Configuration(format: format, smilesColumn: query.smilesColumn ?? "smiles", idColumn: query.idColumn)
+        reading.maximumRecordBytes = 1 << 20
+        let submission = Submission(
+            owner: owner(of: request), routing: routing, chunkSize: try query.integer("chunk_size"),
+            maxParallel: try query.integer("max_parallel"), inputName: query.fileName)
+        return try await coordinator.submit(submission, file: spool, reading: reading)
+    }
+
+    private func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let limit = try Self.integer(query["limit"], name: "limit", range: 1...500) ?? 50
+        let offset = try Self.integer(query["offset"], name: "offset", range: 0...Int(Int32.max)) ?? 0
+        let page = try await coordinator.store.list(owner: owner(of: request), limit: limit, offset: offset)
+        return try JSONResponse.make(ListBody(requests: page.requests.map(StatusBody.init), total: page.total, limit: limit, offset: offset))
+    }
+
+    private func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try Self.requestID(context)
+        let drain = try Self.integer(request.uri.queryParameters["drain"], name: "drain", range: 0...3_600) ?? 30
+        switch try await coordinator.cancel(id, owner: owner(of: request), drain: .seconds(drain)) {
+        case .notFound:
+            throw Self.notFound(id)
+        case .alreadyFinished(let state):
+            throw ProblemDetails(
+                .conflict, type: "request/already_finished", detail: "request \(id) already finished as \(state.rawValue); there is nothing to cancel",
+                state: state.rawValue)
+        case .accepted(let state):
+            guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
+            if state == .cancelling {
+                throw ProblemDetails(
+                    .gatewayTimeout, type: "request/drain_timeout",
+                    detail: "request \(id) is cancelling, but its running work did not stop within \(drain) s; it is still being stopped",
+                    state: status.state.rawValue)
+            }
+            return try JSONResponse.make(StatusBody(status))
+        }
+    }
+
+    private func result(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try Self.requestID(context)
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "csv"
+        guard format == "csv" else {
+            throw ProblemDetails(
+                .unprocessableContent, type: "result/unknown_format", detail: "unknown result format '\(format)'", field: "format",
+                validChoices: ["csv"])
+        }
+        guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
+        guard status.state.hasResult, let location = try await coordinator.store.resultLocation(of: id) else {
+            throw ProblemDetails(
+                .conflict, type: "result/not_ready",
+                detail: status.state.isTerminal
+                    ? "request \(id) ended as \(status.state.rawValue) and has no result"
+                    : "request \(id) is \(status.state.rawValue); its result is available once it completes",
+                state: status.state.rawValue)
+        }
+        let url = try coordinator.blobs.fileURL(for: location.csvKey)
+        let headers: HTTPFields = [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"\(id).csv\"",
+            .contentLength: "\(location.byteCount)",
+        ]
+        return Response(status: .ok, headers: headers, body: Self.fileBody(url, length: Int(location.byteCount)))
+    }
+}

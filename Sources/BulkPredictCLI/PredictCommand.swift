@@ -1,0 +1,82 @@
+import ArgumentParser
+import BulkPredictCore
+import Engine
+import Formats
+import Foundation
+import Logging
+
+/// `bulkpredict predict`: runs the engine in this process on a temporary data directory.
+struct PredictCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict", abstract: "Predict a file of molecules locally, with no server, and write the result.")
+
+    @Argument(help: "Input file: .csv/.tsv with a SMILES column, or .smi/.txt with one SMILES per line.") var input: String
+    @OptionGroup var routingOptions: RoutingOptions
+    @Option(help: "Tasks run at once (default: the number of cores).") var concurrency = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "A JSON file adding models and recommendations to the built-in ones.") var modelsConfig: String?
+    @Option(name: .shortAndLong, help: "Result file (.csv).") var output: String
+    @Option(help: "Log level.") var logLevel = "error"
+
+    func run() async throws {
+        guard concurrency >= 1 else { throw CLIError("--concurrency must be at least 1") }
+        let outputURL = URL(fileURLWithPath: output)
+        guard outputURL.pathExtension.lowercased() == "csv" else {
+            throw CLIError("cannot write '\(output)': the result format is chosen by extension, and .csv is the one supported")
+        }
+        let inputURL = URL(fileURLWithPath: input)
+        guard FileManager.default.isReadableFile(atPath: inputURL.path) else { throw CLIError("cannot read input file '\(input)'") }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bulkpredict-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let logger = LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .error)
+        let environment = try LocalEnvironment(dataDirectory: scratch, concurrency: concurrency, modelsConfig: modelsConfig, logger: logger)
+        let coordinator = environment.coordinator
+        let started = ContinuousClock.now
+        var reading = RecordReader.Configuration(
+            format: InputFormat.detect(fileName: inputURL.lastPathComponent, contentType: nil),
+            smilesColumn: routingOptions.smilesColumn, idColumn: routingOptions.idColumn)
+        reading.maximumRecordBytes = 1 << 20
+        let submission = Submission(
+            routing: routingOptions.routing, chunkSize: routingOptions.chunkSize,
+            maxParallel: routingOptions.maxParallel ?? concurrency, inputName: inputURL.lastPathComponent)
+        let id = try await coordinator.submit(submission, file: inputURL, reading: reading)
+        var configuration = WorkerService.Configuration()
+        configuration.slots = concurrency
+        let worker = WorkerService(coordinator: coordinator, configuration: configuration)
+        let final = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            var bar = ProgressBar()
+            let subscription = coordinator.hub.subscribe(id)
+            while true {
+                guard let status = try await coordinator.store.status(of: id, owner: nil) else { throw CLIError("request vanished") }
+                bar.update(status)
+                if status.state.isTerminal {
+                    bar.finish()
+                    group.cancelAll()
+                    return status
+                }
+                await subscription.wait(timeout: .milliseconds(200))
+            }
+        }
+        guard final.state.hasResult, let location = try await coordinator.store.resultLocation(of: id) else {
+            throw CLIError("the run ended \(final.state.rawValue)\(final.error.map { ": \($0)" } ?? "")")
+        }
+        try ResultFile.install(from: try coordinator.blobs.fileURL(for: location.csvKey), to: outputURL)
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        print(StatusText.summary(final))
+        print("wrote \(location.rowCount) rows to \(output) in \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+/// Puts a finished result file at the user's path atomically.
+enum ResultFile {
+    static func install(from source: URL, to destination: URL) throws {
+        let folder = destination.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
+        try FileManager.default.copyItem(at: source, to: temporary)
+        if rename(temporary.path, destination.path) != 0 {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CLIError("cannot write '\(destination.path)'")
+        }
+    }
+}

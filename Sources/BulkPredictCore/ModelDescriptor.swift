@@ -1,0 +1,98 @@
+/// The kind of record a model takes.
+public enum InputKind: String, Sendable, Codable, CaseIterable {
+    /// A molecule written as SMILES.
+    case smiles
+    /// A protein sequence.
+    case protein
+}
+
+/// Everything the system knows about a registered model without running it.
+public struct ModelDescriptor: Sendable, Codable, Equatable {
+    /// Stable id, such as `chem.formula`.
+    public var id: String
+    /// Version; stored with every job so that results say what produced them.
+    public var version: String
+    /// The kind of record it takes.
+    public var input: InputKind
+    /// Declared output columns, in order.
+    public var outputs: [OutputColumn]
+    /// Targets this model serves (informational; routing uses the recommendations table).
+    public var targets: [String]
+    /// Series tags.
+    public var series: [String]
+    /// How it runs.
+    public var runner: RunnerSpec
+    /// A short human description.
+    public var description: String?
+
+    /// Creates a descriptor.
+    public init(
+        id: String, version: String, input: InputKind, outputs: [OutputColumn],
+        targets: [String] = [], series: [String] = [], runner: RunnerSpec, description: String? = nil
+    ) {
+        self.id = id
+        self.version = version
+        self.input = input
+        self.outputs = outputs
+        self.targets = targets
+        self.series = series
+        self.runner = runner
+        self.description = description
+    }
+}
+
+/// How a model executes.
+public struct RunnerSpec: Sendable, Codable, Equatable {
+    /// The runner kind: `builtin` is the only one so far.
+    public var kind: String
+    /// For `builtin`: which built-in implementation runs it.
+    public var implementation: String?
+
+    /// A built-in Swift implementation.
+    public static func builtin(_ implementation: String) -> RunnerSpec {
+        RunnerSpec(kind: "builtin", implementation: implementation)
+    }
+
+    /// Creates a runner specification.
+    public init(kind: String, implementation: String? = nil) {
+        self.kind = kind
+        self.implementation = implementation
+    }
+}
+
+/// One row of the recommendations table: for `target` (and, when set, `series`), run `model`.
+public struct Recommendation: Sendable, Codable, Equatable {
+    /// The prediction target, such as `physchem`.
+    public var target: String
+    /// An optional series within the target; `nil` means the row applies to the target as a whole.
+    public var series: String?
+    /// The model id to run.
+    public var model: String
+
+    /// Creates a recommendation.
+    public init(target: String, series: String? = nil, model: String) {
+        self.target = target
+        self.series = series
+        self.model = model
+    }
+}
+
+extension ModelDescriptor {
+    enum CodingKeys: String, CodingKey {
+        case id, version, input, outputs, targets, series, runner, description
+    }
+
+    /// Decodes a descriptor in which only `id`, `version`, `input` and `runner` are required, so a
+    /// configuration file can stay short.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        version = try container.decode(String.self, forKey: .version)
+        input = try container.decode(InputKind.self, forKey: .input)
+        outputs = try container.decodeIfPresent([OutputColumn].self, forKey: .outputs) ?? []
+        targets = try container.decodeIfPresent([String].self, forKey: .targets) ?? []
+        series = try container.decodeIfPresent([String].self, forKey: .series) ?? []
+        runner = try container.decode(RunnerSpec.self, forKey: .runner)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+    }
+}

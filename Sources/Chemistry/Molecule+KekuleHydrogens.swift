@@ -1,0 +1,61 @@
+// Once aromatic bonds have Kekulé orders RDKit checks valences again and recomputes hydrogen
+// counts (the last updatePropertyCache of sanitizeMol), and those are the counts its formula
+// and weight use. Rings it does not perceive as aromatic are then counted bond by bond: an
+// aromatic `s` with three single bonds carries a hydrogen, and `n2=NCCN2` is over-valent.
+extension Molecule {
+    /// Re-checks and re-counts every atom that is aromatic or sits on a kekulised bond.
+    ///
+    /// Organic-subset atoms get the hydrogens their Kekulé valence leaves room for. An
+    /// aromatic `[nH]` or `[pH]` keeps its written hydrogen when the Kekulé structure has room
+    /// for exactly one, and loses it otherwise, as RDKit does.
+    ///
+    /// - Parameter keepsAromaticity: atoms whose aromatic valence and hydrogens stand.
+    mutating func settleValencesAfterKekulization(atomPositions: [Int32], keepsAromaticity: [Bool]) throws(SMILESError) {
+        for index in atoms.indices {
+            let atom = atoms[index]
+            guard atom.isAromatic || hasOnlyKekulizedAromaticBonds(index) else { continue }
+            let bondValence = kekuleBondValence(of: index)
+            let number = atom.element.rawAtomicNumber
+            if atom.isAromatic, atom.isBracketAtom, number == 7 || number == 15, atom.storedCharge == 0,
+                atom.storedBracketHydrogens == 1
+            {
+                let hydrogens = nonAromaticImplicitHydrogens(of: atom, explicitValence: bondValence)
+                if hydrogens != 1 {
+                    atoms[index].storedBracketHydrogens = 0
+                    atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
+                }
+            }
+            if keepsAromaticity[index] { continue }
+            if atom.isBracketAtom {
+                let valence = bondValence + Int(atoms[index].storedBracketHydrogens)
+                try checkExplicitValence(of: index, valence: valence, position: atomPositions[index])
+            } else {
+                try checkExplicitValence(of: index, valence: bondValence, position: atomPositions[index])
+                let hydrogens = nonAromaticImplicitHydrogens(of: atom, explicitValence: bondValence)
+                atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
+            }
+        }
+    }
+
+    /// The sum of Kekulé bond orders at an atom (bracket hydrogens not included).
+    private func kekuleBondValence(of index: Int) -> Int {
+        let atomIndex = Int32(truncatingIfNeeded: index)
+        var twice = 0
+        for neighbor in neighbors(of: index) {
+            var bond = bonds[neighbor.bond]
+            bond.order = bond.kekuleOrder
+            twice += bond.twiceValence(for: atomIndex)
+        }
+        return (twice + 1) / 2
+    }
+
+    /// Whether the atom has aromatic bonds and all of them received a Kekulé order.
+    private func hasOnlyKekulizedAromaticBonds(_ index: Int) -> Bool {
+        var found = false
+        for neighbor in neighbors(of: index) where bonds[neighbor.bond].order == .aromatic {
+            guard bonds[neighbor.bond].kekuleOrder != .aromatic else { return false }
+            found = true
+        }
+        return found
+    }
+}

@@ -1,0 +1,117 @@
+// Kekulisation decides which aromatic ring atoms need a double bond, then pairs them up
+// along aromatic ring bonds. The choice of atoms follows RDKit's markDbondCands so that we
+// accept and reject the same inputs; the pairing is an exact maximum matching, where RDKit
+// searches with bounded backtracking.
+extension Molecule {
+    /// Checks that aromatic atoms sit in rings and assigns a Kekulé structure.
+    ///
+    /// - Throws: ``SMILESError/Code/aromaticAtomOutsideRing`` or
+    ///   ``SMILESError/Code/cannotKekulize``.
+    mutating func kekulize(atomPositions: [Int32]) throws(SMILESError) {
+        let isRingBond = ringBondFlags()
+        var isRingAtom = [Bool](repeating: false, count: atoms.count)
+        var roles = [KekuleMatching.Role](repeating: .none, count: atoms.count)
+        for index in atoms.indices {
+            var ringBonds = 0
+            for neighbor in neighbors(of: index) where isRingBond[neighbor.bond] { ringBonds += 1 }
+            if ringBonds == 0 {
+                if atoms[index].isAromatic {
+                    throw SMILESError(
+                        .aromaticAtomOutsideRing, at: Int(atomPositions[index]),
+                        "aromatic atom at position \(atomPositions[index]) is not in a ring")
+                }
+                continue
+            }
+            isRingAtom[index] = true
+            roles[index] = doubleBondRole(of: index)
+        }
+        var matching = KekuleMatching(roles: roles) { atom, visit in
+            for neighbor in neighbors(of: atom) where isRingBond[neighbor.bond] {
+                let other = neighbor.atom
+                guard bonds[neighbor.bond].order == .aromatic || atoms[atom].element.isWildcard
+                    || atoms[other].element.isWildcard
+                else { continue }
+                visit(other)
+            }
+        }
+        if let stranded = matching.solve() {
+            throw SMILESError(
+                .cannotKekulize, at: Int(atomPositions[stranded]),
+                "cannot kekulise the aromatic system: the atom at position \(atomPositions[stranded]) gets no double bond")
+        }
+        for index in bonds.indices {
+            let bond = bonds[index]
+            if matching.mate(of: bond.begin) == bond.end {
+                bonds[index].kekuleOrder = .double
+            } else if bond.order == .aromatic, isRingAtom[bond.begin] || isRingAtom[bond.end] {
+                // RDKit leaves an aromatic bond between two chain atoms (C:C) aromatic.
+                bonds[index].kekuleOrder = .single
+            }
+        }
+        try settleValencesAfterKekulization(atomPositions: atomPositions, keepsAromaticity: aromaticRingAtoms())
+    }
+
+    /// Lowercase atoms on a ring made only of lowercase atoms and wildcards: those RDKit
+    /// perceives as aromatic again, so their aromatic valences stand.
+    private func aromaticRingAtoms() -> [Bool] {
+        var included = [Bool](repeating: false, count: bonds.count)
+        for (index, bond) in bonds.enumerated() {
+            let begin = atoms[bond.begin]
+            let end = atoms[bond.end]
+            included[index] = (begin.isAromatic || begin.element.isWildcard) && (end.isAromatic || end.element.isWildcard)
+        }
+        let isAromaticRingBond = ringBondFlags(among: included)
+        var result = [Bool](repeating: false, count: atoms.count)
+        for (index, bond) in bonds.enumerated() where isAromaticRingBond[index] {
+            result[bond.begin] = true
+            result[bond.end] = true
+        }
+        return result
+    }
+
+    /// Whether a ring atom must, may or cannot take a double bond in the Kekulé structure.
+    private func doubleBondRole(of index: Int) -> KekuleMatching.Role {
+        let atom = atoms[index]
+        let aromatic = isAromaticAtom(index)
+        guard aromatic || atom.element.isWildcard else { return .none }
+        // A wildcard may stand for an atom with or without a double bond.
+        if atom.element.isWildcard { return .optional }
+        var bondOrderSum = 0
+        var zeroOrderBonds = 0
+        for neighbor in neighbors(of: index) {
+            let bond = bonds[neighbor.bond]
+            if bond.order == .aromatic {
+                bondOrderSum += 1
+            } else {
+                let contribution = bond.twiceValence(for: Int32(truncatingIfNeeded: index)) / 2
+                bondOrderSum += contribution
+                if contribution == 0 { zeroOrderBonds += 1 }
+            }
+        }
+        let hydrogens = atom.hydrogenCount
+        bondOrderSum += hydrogens
+        let element = atom.element
+        var charge = atom.charge
+        if element.isEarly { charge = -charge }
+        if element == .carbon, charge > 0 { charge = -charge }
+        var target = element.defaultValence + charge
+        let totalValence = explicitValence(of: index) + atom.implicitHydrogenCount
+        let totalDegree = degree(of: index) + atom.implicitHydrogenCount - zeroOrderBonds
+        var slot = 1
+        while totalValence > target, slot < element.valenceCount, element.valence(slot) > 0 {
+            target = element.valence(slot) + charge
+            slot += 1
+        }
+        // Aromatic N-oxides written as O=n1ccccc1 take a double bond at valence 5.
+        if totalValence == 5, bondOrderSum == 4, target == 3, totalDegree == 3, charge == 0, hydrogens == 0,
+            [7, 15, 33].contains(element.rawAtomicNumber)
+        {
+            target = 5
+        }
+        guard totalDegree < target else { return .none }
+        if target == bondOrderSum + 1 { return .required }
+        // A bracket atom one short of a double bond could also be a radical, as in [c]1ccccc1.
+        if atom.isBracketAtom, target == bondOrderSum + 2 { return .required }
+        return .none
+    }
+}

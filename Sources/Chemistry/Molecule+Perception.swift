@@ -1,0 +1,62 @@
+// The steps that turn a freshly read graph into a usable molecule, in RDKit's order
+// (MolOps::sanitizeMol): normalise charge-separated groups, turn over-bonded ligand bonds to
+// metals into dative bonds, check valences and add implicit hydrogens, then kekulise.
+extension Molecule {
+    /// Completes a molecule read from SMILES.
+    ///
+    /// - Parameter atomPositions: the byte offset of every atom, for error messages.
+    mutating func perceive(atomPositions: [Int32]) throws(SMILESError) {
+        var hasAromatic = false
+        var hasMetal = false
+        var hasHypervalentCandidate = false
+        for atom in atoms {
+            hasAromatic = hasAromatic || atom.isAromatic
+            hasMetal = hasMetal || atom.element.isMetal
+            switch atom.element.rawAtomicNumber {
+            case 7, 15, 17, 35, 53: hasHypervalentCandidate = true
+            default: break
+            }
+        }
+        if hasHypervalentCandidate { separateCharges() }
+        if hasMetal { makeOverbondedMetalBondsDative() }
+        for index in atoms.indices {
+            let valence = explicitValence(of: index)
+            try checkExplicitValence(of: index, valence: valence, position: atomPositions[index])
+            guard !atoms[index].isBracketAtom else { continue }
+            let hydrogens = try implicitHydrogens(of: index, explicitValence: valence, position: atomPositions[index])
+            atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
+        }
+        if !hasAromatic {
+            hasAromatic = bonds.contains { $0.order == .aromatic }
+        }
+        if hasAromatic { try kekulize(atomPositions: atomPositions) }
+    }
+
+    /// Rejects ring bonds that repeat a bond already present between the same two atoms.
+    func checkRingBonds(_ closures: [RingBondPosition]) throws(SMILESError) {
+        for closure in closures {
+            let bond = bonds[Int(closure.bond)]
+            for neighbor in neighbors(of: bond.begin)
+            where neighbor.storedAtom == bond.storedEnd && neighbor.storedBond < closure.bond {
+                throw SMILESError(
+                    .invalidRingBond, at: Int(closure.position),
+                    "ring bond \(closure.number) at position \(closure.position) repeats an existing bond between the same two atoms")
+            }
+        }
+    }
+
+    /// Whether RDKit treats the atom as aromatic: written in lowercase, or on an aromatic bond.
+    func isAromaticAtom(_ index: Int) -> Bool {
+        if atoms[index].isAromatic { return true }
+        for neighbor in neighbors(of: index) where bonds[neighbor.bond].order == .aromatic {
+            return true
+        }
+        return false
+    }
+
+    /// Replaces a bond's order (and its Kekulé order) in place.
+    mutating func setOrder(of bond: Int, to order: Bond.Order) {
+        bonds[bond].order = order
+        bonds[bond].kekuleOrder = order
+    }
+}

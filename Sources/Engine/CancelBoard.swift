@@ -1,0 +1,17 @@
+import BulkPredictCore
+import Synchronization
+
+/// The requests this process knows to be cancelled, so running tasks can stop within a fraction
+/// of a second instead of waiting for the next look at the store.
+final class CancelBoard: Sendable {
+    private let ids = Mutex<Set<RequestID>>([])
+
+    func insert(_ id: RequestID) { ids.withLock { _ = $0.insert(id) } }
+
+    func formUnion(_ more: Set<RequestID>) { ids.withLock { $0.formUnion(more) } }
+
+    func contains(_ id: RequestID) -> Bool { ids.withLock { $0.contains(id) } }
+
+    /// Forgets requests that no longer run here, so the set does not grow forever.
+    func keepOnly(_ live: Set<RequestID>) { ids.withLock { $0.formIntersection(live) } }
+}

@@ -1,0 +1,24 @@
+import BulkPredictCore
+
+/// What a client asks for, apart from the records themselves.
+public struct Submission: Sendable {
+    /// Who submits.
+    public var owner: String
+    /// Which models.
+    public var routing: RoutingSpec
+    /// Records per task, or `nil` for the default.
+    public var chunkSize: Int?
+    /// Per-request parallelism, or `nil` for the default.
+    public var maxParallel: Int?
+    /// The original upload name, kept for downloads.
+    public var inputName: String?
+
+    /// Creates a submission.
+    public init(owner: String = "local", routing: RoutingSpec, chunkSize: Int? = nil, maxParallel: Int? = nil, inputName: String? = nil) {
+        self.owner = owner
+        self.routing = routing
+        self.chunkSize = chunkSize
+        self.maxParallel = maxParallel
+        self.inputName = inputName
+    }
+}

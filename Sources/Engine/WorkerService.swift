@@ -1,0 +1,114 @@
+import BulkPredictCore
+import Foundation
+import JobQueue
+import Logging
+import ServiceLifecycle
+
+/// Claims tasks and runs them with bounded parallelism, as a swift-service-lifecycle `Service`.
+///
+/// At most ``Configuration/slots`` tasks run at once in this process; each request's own
+/// `max_parallel` is enforced by the claim query, across all workers. On graceful shutdown the
+/// service stops claiming, and running tasks are given back to the queue.
+public struct WorkerService: Service {
+    /// Tuning knobs; the defaults suit the embedded server.
+    public struct Configuration: Sendable {
+        /// Tasks this process runs at once.
+        public var slots: Int = ProcessInfo.processInfo.activeProcessorCount
+        /// How long a claim stays valid without a heartbeat.
+        public var lease: Duration = .seconds(30)
+        /// How often running tasks renew their lease.
+        public var heartbeat: Duration = .seconds(10)
+        /// How long to wait before looking for work again when the queue was empty.
+        public var idlePoll: Duration = .milliseconds(500)
+        /// How often to look for cancelled requests and expired leases.
+        public var sweepInterval: Duration = .seconds(1)
+        /// Stop once no work is left (for one-shot workers and `predict`).
+        public var exitWhenIdle = false
+        /// This worker's name in task rows.
+        public var workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+
+        /// Creates the default configuration.
+        public init() {}
+    }
+
+    private let coordinator: Coordinator
+    private let configuration: Configuration
+
+    /// Creates a worker over `coordinator`.
+    public init(coordinator: Coordinator, configuration: Configuration = Configuration()) {
+        self.coordinator = coordinator
+        var configuration = configuration
+        configuration.slots = max(1, configuration.slots)
+        self.configuration = configuration
+    }
+
+    public func run() async throws {
+        let running = RunningTasks()
+        let finalizer = Finalizer(coordinator: coordinator)
+        // Requests that ended while this process was down are merged now.
+        for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.sweep(running: running) }
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                var claimedAny = false
+                while running.count < configuration.slots,
+                    let task = try await coordinator.store.claim(workerID: configuration.workerID, lease: configuration.lease)
+                {
+                    claimedAny = true
+                    running.insert(task.taskID, task.requestID)
+                    coordinator.hub.changed(task.requestID)
+                    group.addTask {
+                        let receipt = await self.execute(task)
+                        running.remove(task.taskID)
+                        coordinator.hub.changed(task.requestID)
+                        if receipt?.requestReadyToMerge == true { await finalizer.mergeIfReady(task.requestID) }
+                        coordinator.notifyWork()
+                    }
+                }
+                if configuration.exitWhenIdle, !claimedAny, running.count == 0,
+                    try await coordinator.store.pendingTaskCount() == 0
+                {
+                    for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
+                    break
+                }
+                await coordinator.workAvailable.wait(timeout: configuration.idlePoll)
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Runs one task while renewing its lease beside it.
+    private func execute(_ task: ClaimedTask) async -> FinishReceipt? {
+        let runner = TaskRunner(coordinator: coordinator)
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // A refused heartbeat needs no action here: the runner's fenced writes will be refused too.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: configuration.heartbeat)
+                    if Task.isCancelled { break }
+                    _ = try? await coordinator.store.heartbeat(task, lease: configuration.lease)
+                }
+            }
+            let receipt = await runner.run(task)
+            group.cancelAll()
+            return receipt
+        }
+    }
+
+    /// Periodically learns which running requests were cancelled (possibly by another process)
+    /// and rescues tasks whose worker died.
+    private func sweep(running: RunningTasks) async throws {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.sweepInterval)
+            let live = running.requestIDs
+            if let cancelled = try? await coordinator.store.cancelled(among: Array(live)) {
+                coordinator.cancelBoard.formUnion(cancelled)
+            }
+            coordinator.cancelBoard.keepOnly(live)
+            if let rescued = try? await coordinator.store.rescueExpiredLeases(), rescued > 0 {
+                coordinator.logger.warning("rescued tasks with expired leases", metadata: ["count": "\(rescued)"])
+                coordinator.notifyWork()
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Appends bytes to a new file through a buffer and makes them durable on ``close()``.
+///
+/// Files are written under a temporary name and renamed into place only after `fsync`, so a
+/// reader either sees the whole file or none of it.
+public final class BufferedFileWriter {
+    private let handle: FileHandle
+    private let temporaryURL: URL
+    /// Where the file appears once closed.
+    public let url: URL
+    private var buffer: [UInt8] = []
+    private let flushSize: Int
+    private var closed = false
+    /// Bytes written so far (flushed or buffered).
+    public private(set) var byteCount: UInt64 = 0
+
+    /// Creates the file's temporary twin next to `url`, creating folders as needed.
+    /// - Throws: when the file cannot be created.
+    public init(url: URL, flushSize: Int = 1 << 16) throws {
+        self.url = url
+        self.flushSize = flushSize
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporaryURL = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporaryURL.path])
+        }
+        handle = try FileHandle(forWritingTo: temporaryURL)
+        buffer.reserveCapacity(flushSize)
+    }
+
+    deinit {
+        if !closed {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporaryURL)
+        }
+    }
+
+    /// Appends bytes.
+    /// - Throws: when a flush fails.
+    public func write(_ bytes: some Collection<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        byteCount += UInt64(bytes.count)
+        if buffer.count >= flushSize { try flush() }
+    }
+
+    /// Appends the UTF-8 of `text`.
+    /// - Throws: when a flush fails.
+    public func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write($0) }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, fsyncs, and renames the file into place (replacing an older file of that name).
+    /// - Throws: when any step fails; the temporary file is then removed.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        do {
+            try flush()
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporaryURL.path, url.path) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+            Self.syncDirectory(url.deletingLastPathComponent())
+        } catch {
+            try? FileManager.default.removeItem(at: temporaryURL)
+            throw error
+        }
+    }
+
+    /// Abandons the file: nothing appears at ``url``.
+    public func discard() {
+        guard !closed else { return }
+        closed = true
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temporaryURL)
+    }
+
+    /// Makes a rename durable: the directory entry itself must reach the disk.
+    static func syncDirectory(_ folder: URL) {
+        let descriptor = open(folder.path, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        Foundation.close(descriptor)
+    }
+}

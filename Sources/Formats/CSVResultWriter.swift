@@ -1,0 +1,67 @@
+import BulkPredictCore
+import Foundation
+
+/// Writes the merged result as CSV (RFC 4180): one header row, then one row per input record.
+public final class CSVResultWriter {
+    private let file: BufferedFileWriter
+    private var line: [UInt8] = []
+    /// Bytes written, header included.
+    public var byteCount: UInt64 { file.byteCount }
+    /// Rows written, not counting the header.
+    public private(set) var rowCount = 0
+
+    /// Starts a result at `url` with the given column names.
+    /// - Throws: when the file cannot be created.
+    public init(url: URL, columns: [String]) throws {
+        file = try BufferedFileWriter(url: url)
+        line = []
+        for (index, column) in columns.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            Self.appendCell(column, to: &line)
+        }
+        line.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+        try file.write(line)
+    }
+
+    /// Appends one row.
+    /// - Throws: when writing fails.
+    public func appendRow(_ cells: [OutputValue]) throws {
+        line.removeAll(keepingCapacity: true)
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            switch cell {
+            case .null: break
+            case .bool(let flag): line.append(contentsOf: (flag ? "true" : "false").utf8)
+            case .int(let number): line.append(contentsOf: String(number).utf8)
+            case .double(let number): line.append(contentsOf: number.description.utf8)
+            case .string(let text): Self.appendCell(text, to: &line)
+            }
+        }
+        line.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+        try file.write(line)
+        rowCount += 1
+    }
+
+    /// Makes the file durable and puts it in place.
+    /// - Throws: when that fails.
+    public func close() throws { try file.close() }
+
+    /// Abandons the file.
+    public func discard() { file.discard() }
+
+    static func appendCell(_ text: String, to line: inout [UInt8]) {
+        let needsQuotes = text.utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+        }
+        guard needsQuotes else {
+            line.append(contentsOf: text.utf8)
+            return
+        }
+        line.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") { line.append(byte) }
+            line.append(byte)
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+}

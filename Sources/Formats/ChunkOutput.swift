@@ -1,0 +1,103 @@
+import BulkPredictCore
+import Foundation
+
+/// The output of one task: one line per record, in record order. `=` then a tab-separated value per
+/// declared column, or `!` then the error message. Values are written as text that reads back to
+/// exactly the same value (shortest round-trip form for doubles), `\N` for null.
+public enum ChunkOutput {
+    /// Writes a chunk output file.
+    public final class Writer {
+        private let file: BufferedFileWriter
+        private var line: [UInt8] = []
+        /// Records that got values.
+        public private(set) var succeeded = 0
+        /// Records that got an error.
+        public private(set) var failed = 0
+
+        /// Starts a chunk output at `url`.
+        /// - Throws: when the file cannot be created.
+        public init(url: URL) throws {
+            file = try BufferedFileWriter(url: url)
+        }
+
+        /// Appends the outcome of the next record.
+        /// - Throws: when writing fails.
+        public func append(_ outcome: RecordOutcome) throws {
+            line.removeAll(keepingCapacity: true)
+            switch outcome {
+            case .values(let values):
+                line.append(UInt8(ascii: "="))
+                for value in values {
+                    line.append(FieldEscaping.tab)
+                    ChunkOutput.encode(value, into: &line)
+                }
+                succeeded += 1
+            case .error(let message):
+                line.append(UInt8(ascii: "!"))
+                line.append(FieldEscaping.tab)
+                FieldEscaping.append(message, to: &line)
+                failed += 1
+            }
+            line.append(FieldEscaping.newline)
+            try file.write(line)
+        }
+
+        /// Makes the file durable and puts it in place; call before reporting the task done.
+        /// - Throws: when that fails.
+        public func close() throws { try file.close() }
+
+        /// Abandons the file.
+        public func discard() { file.discard() }
+    }
+
+    static func encode(_ value: OutputValue, into line: inout [UInt8]) {
+        switch value {
+        case .null: line.append(contentsOf: [FieldEscaping.backslash, UInt8(ascii: "N")])
+        case .bool(let flag): line.append(flag ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+        case .int(let number): line.append(contentsOf: String(number).utf8)
+        case .double(let number): line.append(contentsOf: number.description.utf8)
+        case .string(let text): FieldEscaping.append(text, to: &line)
+        }
+    }
+
+    static func decode(_ field: ArraySlice<UInt8>, as type: ValueType) -> OutputValue {
+        if field.elementsEqual([FieldEscaping.backslash, UInt8(ascii: "N")]) { return .null }
+        switch type {
+        case .bool: return .bool(field.first == UInt8(ascii: "1"))
+        case .int: return Int64(String(decoding: field, as: UTF8.self)).map(OutputValue.int) ?? .null
+        case .double: return Double(String(decoding: field, as: UTF8.self)).map(OutputValue.double) ?? .null
+        case .string: return .string(FieldEscaping.decode(field))
+        }
+    }
+
+    /// Reads a chunk output file back, given the model's declared column types.
+    public final class Reader {
+        private let lines: LineReader
+        private let types: [ValueType]
+
+        /// Opens `url` for a model whose columns have `types`.
+        /// - Throws: when the file cannot be opened.
+        public init(url: URL, types: [ValueType]) throws {
+            lines = try LineReader(url: url, maximumLineLength: Int.max / 2)
+            self.types = types
+        }
+
+        /// The next record's outcome, or `nil` at the end.
+        /// - Throws: when the file is damaged.
+        public func next() throws -> RecordOutcome? {
+            guard let line = try lines.next() else { return nil }
+            guard case .text(let bytes) = line, let marker = bytes.first else {
+                throw StoredInputError(message: "damaged chunk output")
+            }
+            let fields = FieldEscaping.split(bytes.dropFirst(2))
+            if marker == UInt8(ascii: "!") {
+                return .error(FieldEscaping.decode(bytes.dropFirst(2)))
+            }
+            guard marker == UInt8(ascii: "="), fields.count == types.count || (types.isEmpty && bytes.count == 1) else {
+                throw StoredInputError(message: "damaged chunk output: expected \(types.count) values")
+            }
+            if types.isEmpty { return .values([]) }
+            return .values(zip(fields, types).map { ChunkOutput.decode($0, as: $1) })
+        }
+    }
+}

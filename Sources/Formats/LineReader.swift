@@ -1,0 +1,90 @@
+import Foundation
+
+/// Reads a file line by line with a fixed-size buffer, so memory never grows with the file or
+/// with one enormous line.
+///
+/// Lines end at `\n`; a `\r` before it is removed. A line longer than ``maximumLineLength`` is
+/// skipped up to its end and reported as ``Line/tooLong(number:)`` so the caller can turn it into
+/// an error row instead of reading gigabytes into memory.
+public final class LineReader {
+    /// One line, or the news that a line was too long.
+    public enum Line {
+        /// The bytes of the line without its terminator.
+        case text(ArraySlice<UInt8>)
+        /// The line exceeded the limit and was skipped.
+        case tooLong
+    }
+
+    /// Longest line returned in full, in bytes.
+    public let maximumLineLength: Int
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private let readSize: Int
+    /// The byte offset in the file of the next line to be returned.
+    public private(set) var offset: UInt64
+
+    /// Opens `url` for reading from byte `offset`.
+    /// - Throws: when the file cannot be opened or seeked.
+    public init(url: URL, offset: UInt64 = 0, maximumLineLength: Int = 1 << 20, readSize: Int = 1 << 16) throws {
+        handle = try FileHandle(forReadingFrom: url)
+        if offset > 0 { try handle.seek(toOffset: offset) }
+        self.offset = offset
+        self.maximumLineLength = maximumLineLength
+        self.readSize = readSize
+    }
+
+    deinit { try? handle.close() }
+
+    /// The next line, or `nil` at the end of the file. A final line without `\n` is returned too.
+    /// - Throws: when reading fails.
+    public func next() throws -> Line? {
+        var skipping = false
+        var scanFrom = start
+        while true {
+            if let newline = buffer[scanFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+                let lineStart = start
+                offset += UInt64(newline + 1 - start)
+                start = newline + 1
+                if skipping { return .tooLong }
+                var end = newline
+                if end > lineStart, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                return .text(buffer[lineStart..<end])
+            }
+            if atEnd {
+                guard start < buffer.count else { return skipping ? .tooLong : nil }
+                let lineStart = start
+                offset += UInt64(buffer.count - start)
+                start = buffer.count
+                if skipping { return .tooLong }
+                var end = buffer.count
+                if buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                return .text(buffer[lineStart..<end])
+            }
+            if buffer.count - start > maximumLineLength {
+                // Drop what we have of the over-long line and keep scanning for its end.
+                skipping = true
+                offset += UInt64(buffer.count - start)
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+            }
+            // Bytes of the current line already searched for a newline need no second look.
+            let scanned = buffer.count - start
+            try fill()
+            scanFrom = start + scanned
+        }
+    }
+
+    private func fill() throws {
+        if start > 0 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+        if let data = try handle.read(upToCount: readSize), !data.isEmpty {
+            buffer.append(contentsOf: data)
+        } else {
+            atEnd = true
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import BulkPredictCore
+import Foundation
+
+/// Streams the records of an uploaded molecule file, one at a time, in input order.
+///
+/// Memory stays bounded by the longest accepted line whatever the file size. Problems with one
+/// record (an over-long line, a short row, an empty SMILES) become records with an ``InputRecord/error``;
+/// problems with the file as a whole (no header, no SMILES column) throw ``SubmissionError``.
+public final class RecordReader {
+    /// How to read the file.
+    public struct Configuration: Sendable {
+        /// File format.
+        public var format: InputFormat
+        /// Header name of the SMILES column (CSV/TSV), matched without regard to case.
+        public var smilesColumn: String = "smiles"
+        /// Header name of the id column (CSV/TSV). When `nil`, a column named `id` is used if present.
+        public var idColumn: String?
+        /// Longest record in bytes; longer lines become error records.
+        public var maximumRecordBytes: Int = 1 << 20
+
+        /// Creates a configuration for `format`.
+        public init(format: InputFormat, smilesColumn: String = "smiles", idColumn: String? = nil) {
+            self.format = format
+            self.smilesColumn = smilesColumn
+            self.idColumn = idColumn
+        }
+    }
+
+    private let lines: LineReader
+    private let configuration: Configuration
+    private var lineNumber = 0
+    private var smilesIndex = 0
+    private var idIndex: Int?
+    private var columnCount = 0
+    private var headerRead = false
+
+    /// Opens `url`.
+    /// - Throws: when the file cannot be opened.
+    public init(url: URL, configuration: Configuration) throws {
+        lines = try LineReader(url: url, maximumLineLength: configuration.maximumRecordBytes)
+        self.configuration = configuration
+    }
+
+    /// The next record, or `nil` at the end.
+    /// - Throws: ``SubmissionError`` when the file as a whole cannot be read as the format says.
+    public func next() throws -> InputRecord? {
+        switch configuration.format {
+        case .smi: return try nextLineRecord()
+        case .csv: return try nextDelimitedRecord(separator: UInt8(ascii: ","))
+        case .tsv: return try nextDelimitedRecord(separator: UInt8(ascii: "\t"))
+        }
+    }
+
+    /// The next line with its byte-order mark removed, counting line numbers.
+    private func nextLine() throws -> LineReader.Line? {
+        guard let line = try lines.next() else { return nil }
+        lineNumber += 1
+        if lineNumber == 1, case .text(let bytes) = line, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return .text(bytes.dropFirst(3))
+        }
+        return line
+    }
+
+    private func tooLong() -> InputRecord {
+        InputRecord(
+            id: nil, input: "",
+            error: "line \(lineNumber) is longer than \(configuration.maximumRecordBytes) bytes")
+    }
+
+    private func nextLineRecord() throws -> InputRecord? {
+        while let line = try nextLine() {
+            guard case .text(let bytes) = line else { return tooLong() }
+            let trimmed = bytes.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            // Blank lines and `#` comments carry no record; `#` cannot begin a SMILES.
+            if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { continue }
+            let smilesEnd = trimmed.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") } ?? trimmed.endIndex
+            let smiles = String(decoding: trimmed[..<smilesEnd], as: UTF8.self)
+            let rest = trimmed[smilesEnd...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            var name = rest[...]
+            while let last = name.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { name = name.dropLast() }
+            return InputRecord(id: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), input: smiles)
+        }
+        return nil
+    }
+
+    private func nextDelimitedRecord(separator: UInt8) throws -> InputRecord? {
+        if !headerRead { try readHeader(separator: separator) }
+        while let line = try nextLine() {
+            guard case .text(let first) = line else { return tooLong() }
+            if first.isEmpty { continue }
+            var bytes = Array(first)
+            var fields = DelimitedRow.fields(bytes[...], separator: separator)
+            // A quoted field may hold line breaks: keep joining lines until the quote closes.
+            while fields == nil {
+                guard let more = try nextLine() else {
+                    return InputRecord(id: nil, input: "", error: "line \(lineNumber): a quoted field is never closed")
+                }
+                guard case .text(let continuation) = more, bytes.count + continuation.count < configuration.maximumRecordBytes else {
+                    return tooLong()
+                }
+                bytes.append(UInt8(ascii: "\n"))
+                bytes.append(contentsOf: continuation)
+                fields = DelimitedRow.fields(bytes[...], separator: separator)
+            }
+            guard let fields else { continue }
+            let id = idIndex.flatMap { $0 < fields.count ? fields[$0] : nil }
+            guard smilesIndex < fields.count else {
+                return InputRecord(
+                    id: id, input: "",
+                    error: "line \(lineNumber) has \(fields.count) fields but the header has \(columnCount)")
+            }
+            let smiles = fields[smilesIndex].trimmingCharacters(in: .whitespaces)
+            if smiles.isEmpty {
+                return InputRecord(id: id, input: "", error: "line \(lineNumber): the \(configuration.smilesColumn) field is empty")
+            }
+            return InputRecord(id: id, input: smiles)
+        }
+        return nil
+    }
+
+    private func readHeader(separator: UInt8) throws {
+        headerRead = true
+        var header: [String]?
+        while header == nil, let line = try nextLine() {
+            guard case .text(let bytes) = line else {
+                throw SubmissionError(code: .unreadableInput, message: "the header line is longer than \(configuration.maximumRecordBytes) bytes")
+            }
+            if bytes.isEmpty { continue }
+            header = DelimitedRow.fields(bytes, separator: separator)?.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        guard let header, !header.isEmpty else {
+            throw SubmissionError(code: .emptyInput, message: "the file is empty: no header line")
+        }
+        columnCount = header.count
+        let wanted = configuration.smilesColumn.lowercased()
+        guard let smiles = header.firstIndex(where: { $0.lowercased() == wanted }) else {
+            throw SubmissionError(
+                code: .unreadableInput, field: "smiles_column",
+                message: "no '\(configuration.smilesColumn)' column in the header; columns found: \(header.joined(separator: ", "))")
+        }
+        smilesIndex = smiles
+        if let idName = configuration.idColumn {
+            guard let id = header.firstIndex(where: { $0.lowercased() == idName.lowercased() }) else {
+                throw SubmissionError(
+                    code: .unreadableInput, field: "id_column",
+                    message: "no '\(idName)' column in the header; columns found: \(header.joined(separator: ", "))")
+            }
+            idIndex = id
+        } else {
+            idIndex = header.firstIndex { $0.lowercased() == "id" }
+        }
+    }
+}

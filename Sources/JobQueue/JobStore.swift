@@ -1,0 +1,62 @@
+import BulkPredictCore
+import Foundation
+
+/// Durable state of requests, jobs and tasks, shared by the API and every worker.
+///
+/// Every method is one transaction. Stores persist the decisions of ``Lifecycle``; they do not
+/// invent transitions. Writes about a running task are fenced by its lease token: a worker whose
+/// claim is stale changes nothing.
+public protocol JobStore: Sendable {
+    /// Stores a request with its jobs and tasks in one transaction: workers see all or nothing.
+    func submit(_ request: NewRequest) async throws
+
+    /// A snapshot of a request, or `nil` when there is none with this id for this owner.
+    func status(of id: RequestID, owner: String?) async throws -> RequestStatus?
+
+    /// A page of an owner's requests, newest first, and the owner's total count.
+    func list(owner: String, limit: Int, offset: Int) async throws -> (requests: [RequestStatus], total: Int)
+
+    /// Claims the next runnable task, honouring each request's `max_parallel`, or returns `nil`.
+    func claim(workerID: String, lease: Duration) async throws -> ClaimedTask?
+
+    /// Extends the lease of a running task. Returns `false` when the claim is stale.
+    func heartbeat(_ task: ClaimedTask, lease: Duration) async throws -> Bool
+
+    /// Reports how an attempt ended: with an output file, failed for good, or stopped by a cancel.
+    func finish(_ task: ClaimedTask, as ending: TaskEnding) async throws -> FinishReceipt
+
+    /// Gives a running task back to the queue without using up its attempt (worker shutdown).
+    func release(_ task: ClaimedTask) async throws
+
+    /// Requests among `ids` that are being cancelled or already cancelled.
+    func cancelled(among ids: [RequestID]) async throws -> Set<RequestID>
+
+    /// Cancels a request: no claims from now on, waiting tasks dropped, running ones left to their
+    /// workers to stop. Cancelling again answers the same.
+    func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome
+
+    /// Requests whose every task has ended but which have not been merged yet (for example because
+    /// the process stopped between the last task and the merge).
+    func requestsAwaitingMerge() async throws -> [RequestID]
+
+    /// The compare-and-set that starts finalize: returns the merge plan to exactly one caller, and
+    /// `nil` to everyone else.
+    func beginMerge(_ id: RequestID) async throws -> MergePlan?
+
+    /// Ends a merge: records the result and moves the request to its terminal state. Returns `false`
+    /// when the request left `merging` meanwhile (it was cancelled), in which case the caller must
+    /// discard the result file.
+    func finishMerge(_ id: RequestID, result: MergeResult) async throws -> Bool
+
+    /// Marks a merging request failed with a reason.
+    func failMerge(_ id: RequestID, reason: String) async throws
+
+    /// Where the result of a finished request is, or `nil` when there is none (yet).
+    func resultLocation(of id: RequestID) async throws -> MergeResult?
+
+    /// Tasks of live requests that are waiting or running: the queue depth.
+    func pendingTaskCount() async throws -> Int
+
+    /// Moves tasks whose lease ran out back to the queue; returns how many.
+    func rescueExpiredLeases() async throws -> Int
+}

@@ -1,0 +1,155 @@
+import BulkPredictCore
+import Foundation
+
+/// Everything needed to store a new request.
+public struct NewRequest: Sendable {
+    /// The new request's id.
+    public var id: RequestID
+    /// Who submitted it.
+    public var owner: String
+    /// Kind of records.
+    public var inputKind: InputKind
+    /// Original upload name.
+    public var inputName: String?
+    /// Blob key of the stored input.
+    public var inputKey: String
+    /// Number of records.
+    public var recordCount: Int
+    /// Records per task.
+    public var chunkSize: Int
+    /// Per-request parallelism.
+    public var maxParallel: Int
+    /// The resolved models, in routing order.
+    public var models: [ModelDescriptor]
+    /// Byte offset in the stored input of the first record of every chunk.
+    public var chunkOffsets: [UInt64]
+
+    /// Creates a new request.
+    public init(
+        id: RequestID, owner: String, inputKind: InputKind, inputName: String?, inputKey: String, recordCount: Int,
+        chunkSize: Int, maxParallel: Int, models: [ModelDescriptor], chunkOffsets: [UInt64]
+    ) {
+        self.id = id
+        self.owner = owner
+        self.inputKind = inputKind
+        self.inputName = inputName
+        self.inputKey = inputKey
+        self.recordCount = recordCount
+        self.chunkSize = chunkSize
+        self.maxParallel = maxParallel
+        self.models = models
+        self.chunkOffsets = chunkOffsets
+    }
+}
+
+/// A task a worker holds: what to run, and the token that proves the claim is current.
+public struct ClaimedTask: Sendable, Equatable {
+    /// Task id.
+    public var taskID: Int64
+    /// The request it belongs to.
+    public var requestID: RequestID
+    /// The model to run.
+    public var modelID: String
+    /// Blob key of the stored input.
+    public var inputKey: String
+    /// Position of the first record.
+    public var startRow: Int
+    /// Number of records.
+    public var rowCount: Int
+    /// Byte offset of the first record in the stored input.
+    public var inputOffset: UInt64
+    /// Which attempt this is (1 for the first).
+    public var attempt: Int
+    /// The fencing token of this claim.
+    public var leaseToken: String
+}
+
+/// How an attempt ended.
+public enum TaskEnding: Sendable, Equatable {
+    /// The output file is durable at `outputKey`; counts are of its records.
+    case succeeded(outputKey: String, succeeded: Int, failed: Int)
+    /// The attempt failed for good; every record of the chunk becomes an error row with `reason`.
+    case failed(reason: String)
+    /// The worker stopped because the request is being cancelled.
+    case cancelled
+}
+
+/// What happened when a worker reported the end of an attempt.
+public struct FinishReceipt: Sendable, Equatable {
+    /// `false` when the claim was stale and nothing changed.
+    public var accepted: Bool
+    /// `true` when every task of the request has now ended and the request should be merged.
+    public var requestReadyToMerge: Bool
+
+    /// Creates a receipt.
+    public init(accepted: Bool, requestReadyToMerge: Bool) {
+        self.accepted = accepted
+        self.requestReadyToMerge = requestReadyToMerge
+    }
+}
+
+/// The answer to a cancel.
+public enum CancelOutcome: Sendable, Equatable {
+    /// No such request for this owner.
+    case notFound
+    /// The request had already finished in this state.
+    case alreadyFinished(RequestState)
+    /// The request is now `cancelling` or `cancelled`.
+    case accepted(RequestState)
+}
+
+/// What finalize needs: every task of every job, in input order.
+public struct MergePlan: Sendable {
+    /// One chunk of one job.
+    public struct Chunk: Sendable, Equatable {
+        /// First record.
+        public var startRow: Int
+        /// Number of records.
+        public var rowCount: Int
+        /// How it ended.
+        public var state: TaskState
+        /// Output file, when it succeeded.
+        public var outputKey: String?
+        /// Why it failed, when it did.
+        public var error: String?
+    }
+
+    /// One model's chunks.
+    public struct Job: Sendable {
+        /// Model id.
+        public var modelID: String
+        /// Model version.
+        public var modelVersion: String
+        /// Chunks ordered by `startRow`, covering every record exactly once.
+        public var chunks: [Chunk]
+    }
+
+    /// Request id.
+    public var requestID: RequestID
+    /// Blob key of the stored input.
+    public var inputKey: String
+    /// Number of records.
+    public var recordCount: Int
+    /// Jobs in routing order.
+    public var jobs: [Job]
+}
+
+/// The files finalize produced.
+public struct MergeResult: Sendable, Equatable, Codable {
+    /// Blob key of the CSV result.
+    public var csvKey: String
+    /// Rows in the result.
+    public var rowCount: Int
+    /// Size in bytes.
+    public var byteCount: Int64
+    /// Whether any record of any model failed.
+    public var hasErrors: Bool
+
+    /// Creates a merge result.
+    public init(csvKey: String, rowCount: Int, byteCount: Int64, hasErrors: Bool) {
+        self.csvKey = csvKey
+        self.rowCount = rowCount
+        self.byteCount = byteCount
+        self.hasErrors = hasErrors
+    }
+}

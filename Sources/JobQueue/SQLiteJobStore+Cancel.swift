@@ -1,0 +1,54 @@
+import BulkPredictCore
+import GRDB
+
+extension SQLiteJobStore {
+    public func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome {
+        try await immediate { db in
+            guard
+                let row = try Row.fetchOne(db, sql: "SELECT owner, state FROM requests WHERE id = ?", arguments: [id.rawValue]),
+                owner == nil || owner == row["owner"],
+                let state = RequestState(rawValue: row["state"])
+            else { return .notFound }
+            let next: RequestState
+            do { next = try Lifecycle.next(state, on: .cancelRequested) } catch { return .alreadyFinished(state) }
+            if next != state {
+                try db.execute(sql: "UPDATE requests SET state = ? WHERE id = ?", arguments: [next.rawValue, id.rawValue])
+                try Self.bumpRevision(db, id.rawValue)
+            }
+            try Self.drainIfCancelling(db, requestID: id.rawValue)
+            let now = try String.fetchOne(db, sql: "SELECT state FROM requests WHERE id = ?", arguments: [id.rawValue])
+            return .accepted(now.flatMap(RequestState.init(rawValue:)) ?? next)
+        }
+    }
+
+    /// For a cancelling request: drops every waiting task, and once no task is running any more
+    /// moves the request and its jobs to `cancelled`.
+    static func drainIfCancelling(_ db: Database, requestID: String) throws {
+        guard
+            let raw = try String.fetchOne(db, sql: "SELECT state FROM requests WHERE id = ?", arguments: [requestID]),
+            RequestState(rawValue: raw) == .cancelling
+        else { return }
+        let waiting = SQL.list([TaskState.queued, .retrying])
+        // Count the dropped records per job before the tasks change state.
+        try db.execute(
+            sql: """
+                UPDATE jobs SET cancelled = cancelled + (
+                    SELECT COALESCE(SUM(row_count), 0) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state IN \(waiting))
+                WHERE request_id = ?
+                """,
+            arguments: [requestID])
+        try db.execute(
+            sql: "UPDATE tasks SET state = ?, finished_at = \(SQL.nowMS) WHERE request_id = ? AND state IN \(waiting)",
+            arguments: [try Lifecycle.next(TaskState.queued, on: .cancelled).rawValue, requestID])
+        let running = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", arguments: [requestID]) ?? 0
+        guard running == 0 else { return }
+        try db.execute(
+            sql: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS) WHERE id = ?",
+            arguments: [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
+        try db.execute(
+            sql: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))",
+            arguments: [try Lifecycle.next(JobState.running, on: .cancelled).rawValue, requestID])
+        try bumpRevision(db, requestID)
+    }
+}

@@ -1,0 +1,117 @@
+import BulkPredictCore
+import Foundation
+import GRDB
+
+extension SQLiteJobStore {
+    public func claim(workerID: String, lease: Duration) async throws -> ClaimedTask? {
+        let leaseMS = lease.milliseconds
+        let token = UUID().uuidString
+        return try await immediate { db in
+            // Oldest request first; a request is skipped while it already runs `max_parallel` tasks,
+            // and only requests whose state allows work (not cancelling) are considered.
+            let claimable = SQL.list(Lifecycle.sources(of: TaskEvent.claimed))
+            let working = SQL.list([RequestState.queued, .running])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.id, t.request_id, t.start_row, t.row_count, t.input_offset, t.attempt,
+                               j.id AS job_id, j.model_id, j.state AS job_state,
+                               r.input_key, r.state AS request_state
+                        FROM tasks t
+                        JOIN requests r ON r.id = t.request_id
+                        JOIN jobs j ON j.id = t.job_id
+                        WHERE t.state IN \(claimable) AND t.run_after <= \(SQL.nowMS)
+                          AND r.state IN \(working)
+                          AND (SELECT COUNT(*) FROM tasks x WHERE x.request_id = t.request_id AND x.state = 'running')
+                              < r.max_parallel
+                        ORDER BY r.created_at, r.id, t.id
+                        LIMIT 1
+                        """)
+            else { return nil }
+            let taskID: Int64 = row["id"]
+            let requestID: String = row["request_id"]
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?,
+                        lease_expires_at = \(SQL.nowMS) + ?, worker_id = ?, started_at = \(SQL.nowMS)
+                    WHERE id = ?
+                    """,
+                arguments: [TaskState.running.rawValue, token, leaseMS, workerID, taskID])
+            if let state = RequestState(rawValue: row["request_state"]), state == .queued {
+                let next = try Lifecycle.next(state, on: .workStarted)
+                try db.execute(
+                    sql: "UPDATE requests SET state = ?, started_at = \(SQL.nowMS) WHERE id = ?",
+                    arguments: [next.rawValue, requestID])
+            }
+            if let state = JobState(rawValue: row["job_state"]), state == .queued {
+                try db.execute(
+                    sql: "UPDATE jobs SET state = ? WHERE id = ?",
+                    arguments: [try Lifecycle.next(state, on: .workStarted).rawValue, row["job_id"] as Int64])
+            }
+            try Self.bumpRevision(db, requestID)
+            guard let id = RequestID(requestID) else { return nil }
+            return ClaimedTask(
+                taskID: taskID, requestID: id, modelID: row["model_id"], inputKey: row["input_key"],
+                startRow: row["start_row"], rowCount: row["row_count"], inputOffset: UInt64(row["input_offset"] as Int64),
+                attempt: (row["attempt"] as Int) + 1, leaseToken: token)
+        }
+    }
+
+    public func heartbeat(_ task: ClaimedTask, lease: Duration) async throws -> Bool {
+        let leaseMS = lease.milliseconds
+        return try await immediate { db in
+            try db.execute(
+                sql: "UPDATE tasks SET lease_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND lease_token = ? AND state = 'running'",
+                arguments: [leaseMS, task.taskID, task.leaseToken])
+            return db.changesCount == 1
+        }
+    }
+
+    public func release(_ task: ClaimedTask) async throws {
+        try await immediate { db in
+            // Giving a task back is not a failed attempt, so the attempt counter is restored.
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET state = ?, attempt = attempt - 1, lease_token = NULL, lease_expires_at = NULL,
+                        worker_id = NULL
+                    WHERE id = ? AND lease_token = ? AND state IN \(SQL.list(Lifecycle.sources(of: TaskEvent.released)))
+                    """,
+                arguments: [try Lifecycle.next(TaskState.running, on: .released).rawValue, task.taskID, task.leaseToken])
+            if db.changesCount == 1 { try Self.bumpRevision(db, task.requestID.rawValue) }
+        }
+    }
+
+    public func rescueExpiredLeases() async throws -> Int {
+        try await immediate { db in
+            let next = try Lifecycle.next(TaskState.running, on: .leaseExpired)
+            let requestIDs = try String.fetchAll(
+                db,
+                sql: """
+                    UPDATE tasks SET state = ?, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+                    WHERE state IN \(SQL.list(Lifecycle.sources(of: TaskEvent.leaseExpired)))
+                      AND lease_expires_at < \(SQL.nowMS)
+                    RETURNING request_id
+                    """,
+                arguments: [next.rawValue])
+            for id in Set(requestIDs) {
+                try Self.bumpRevision(db, id)
+                // A cancelling request whose last running task died is drained now.
+                try Self.drainIfCancelling(db, requestID: id)
+            }
+            return requestIDs.count
+        }
+    }
+
+    static func bumpRevision(_ db: Database, _ requestID: String) throws {
+        try db.execute(sql: "UPDATE requests SET revision = revision + 1 WHERE id = ?", arguments: [requestID])
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

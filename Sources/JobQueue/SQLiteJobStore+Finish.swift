@@ -1,0 +1,77 @@
+import BulkPredictCore
+import GRDB
+
+extension SQLiteJobStore {
+    public func finish(_ task: ClaimedTask, as ending: TaskEnding) async throws -> FinishReceipt {
+        try await immediate { db in
+            let event: TaskEvent
+            var outputKey: String?
+            var succeeded = 0
+            var failed = 0
+            var cancelled = 0
+            var reason: String?
+            switch ending {
+            case .succeeded(let key, let good, let bad):
+                (event, outputKey, succeeded, failed) = (.succeeded, key, good, bad)
+            case .failed(let message):
+                (event, failed, reason) = (.failedFinal, task.rowCount, message)
+            case .cancelled:
+                (event, cancelled) = (.cancelled, task.rowCount)
+            }
+            let next = try Lifecycle.next(TaskState.running, on: event)
+            // The lease token fences the write: a worker whose claim was taken over changes nothing.
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET state = ?, output_key = ?, succeeded = ?, failed = ?, error = ?,
+                        finished_at = \(SQL.nowMS), lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND lease_token = ? AND state = 'running'
+                    """,
+                arguments: [next.rawValue, outputKey, succeeded, failed, reason, task.taskID, task.leaseToken])
+            guard db.changesCount == 1 else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET succeeded = succeeded + ?, failed = failed + ?, cancelled = cancelled + ?
+                    WHERE id = (SELECT job_id FROM tasks WHERE id = ?)
+                    """,
+                arguments: [succeeded, failed, cancelled, task.taskID])
+            try Self.bumpRevision(db, task.requestID.rawValue)
+            try Self.drainIfCancelling(db, requestID: task.requestID.rawValue)
+            return FinishReceipt(accepted: true, requestReadyToMerge: try Self.isReadyToMerge(db, task.requestID.rawValue))
+        }
+    }
+
+    /// Whether every task has ended and the request still waits for its merge.
+    static func isReadyToMerge(_ db: Database, _ requestID: String) throws -> Bool {
+        let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
+        return try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM requests WHERE id = ? AND state IN \(mergeable))
+                   AND NOT EXISTS (SELECT 1 FROM tasks WHERE request_id = ? AND state NOT IN \(SQL.terminalTasks))
+                """,
+            arguments: [requestID, requestID]) ?? false
+    }
+
+    public func pendingTaskCount() async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM tasks t JOIN requests r ON r.id = t.request_id
+                    WHERE t.state NOT IN \(SQL.terminalTasks) AND r.state IN \(SQL.list([RequestState.queued, .running]))
+                    """) ?? 0
+        }
+    }
+
+    public func cancelled(among ids: [RequestID]) async throws -> Set<RequestID> {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let rows = try String.fetchAll(
+                db,
+                sql: "SELECT id FROM requests WHERE id IN (\(placeholders)) AND state IN \(SQL.list([RequestState.cancelling, .cancelled]))",
+                arguments: StatementArguments(ids.map(\.rawValue)))
+            return Set(rows.compactMap { RequestID($0) })
+        }
+    }
+}

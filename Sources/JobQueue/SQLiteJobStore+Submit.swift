@@ -1,0 +1,37 @@
+import BulkPredictCore
+import GRDB
+
+extension SQLiteJobStore {
+    public func submit(_ request: NewRequest) async throws {
+        try await immediate { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO requests (id, owner, state, input_kind, input_name, input_key, record_count,
+                                          chunk_size, max_parallel, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(SQL.nowMS))
+                    """,
+                arguments: [
+                    request.id.rawValue, request.owner, RequestState.queued.rawValue, request.inputKind.rawValue,
+                    request.inputName, request.inputKey, request.recordCount, request.chunkSize, request.maxParallel,
+                ])
+            let insertTask = try db.makeStatement(
+                sql: """
+                    INSERT INTO tasks (request_id, job_id, state, start_row, row_count, input_offset)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+            for (position, model) in request.models.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO jobs (request_id, position, model_id, model_version, state) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [request.id.rawValue, position, model.id, model.version, JobState.queued.rawValue])
+                let jobID = db.lastInsertedRowID
+                for (chunk, offset) in request.chunkOffsets.enumerated() {
+                    let start = chunk * request.chunkSize
+                    let count = min(request.chunkSize, request.recordCount - start)
+                    try insertTask.execute(arguments: [
+                        request.id.rawValue, jobID, TaskState.queued.rawValue, start, count, Int64(offset),
+                    ])
+                }
+            }
+        }
+    }
+}

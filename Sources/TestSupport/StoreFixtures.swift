@@ -1,0 +1,39 @@
+import BulkPredictCore
+import Foundation
+import JobQueue
+
+/// The job stores the conformance suite runs against.
+public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+
+    public var description: String { rawValue }
+
+    /// A fresh, empty store and a function that disposes of it.
+    public func make() throws -> (store: any JobStore, dispose: @Sendable () -> Void) {
+        switch self {
+        case .sqlite:
+            let directory = try TemporaryDirectory(prefix: "store")
+            let store = try SQLiteJobStore(url: directory.file("bulkpredict.sqlite"))
+            return (store, { directory.remove() })
+        }
+    }
+}
+
+/// Builders for store-level tests, where no files are needed.
+public enum StoreFixtures {
+    /// A model descriptor with one integer output.
+    public static func model(_ id: String) -> ModelDescriptor {
+        ModelDescriptor(id: id, version: "1.0", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)], runner: .builtin(id))
+    }
+
+    /// A request of `records` records in chunks of `chunkSize` for the given models.
+    public static func request(
+        records: Int, chunkSize: Int = 10, models: [String] = ["m1"], maxParallel: Int = 4, owner: String = "local"
+    ) -> NewRequest {
+        let chunks = (records + chunkSize - 1) / chunkSize
+        return NewRequest(
+            id: RequestID(), owner: owner, inputKind: .smiles, inputName: "input.csv", inputKey: "inputs/x/records.tsv",
+            recordCount: records, chunkSize: chunkSize, maxParallel: maxParallel, models: models.map(model),
+            chunkOffsets: (0..<chunks).map { UInt64($0 * 100) })
+    }
+}

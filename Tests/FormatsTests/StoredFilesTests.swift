@@ -1,0 +1,86 @@
+import BulkPredictCore
+import Foundation
+import Formats
+import TestSupport
+import Testing
+
+@Suite struct StoredFilesTests {
+    @Test func storedInputRoundTripsAwkwardTextAndSeeksToChunks() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("records.tsv")
+        let writer = try StoredInput.Writer(url: url, chunkSize: 2)
+        let records = [
+            InputRecord(id: "tab\there", input: "CCO"),
+            InputRecord(id: nil, input: "C\\N"),
+            InputRecord(id: "\\N", input: "line\nbreak", error: "bad\r\nrecord"),
+            InputRecord(id: "é", input: "c1ccccc1"),
+            InputRecord(id: "", input: "N"),
+        ]
+        for record in records { try writer.append(record) }
+        try writer.close()
+        #expect(writer.count == 5)
+        #expect(writer.errorCount == 1)
+        #expect(writer.chunkOffsets.count == 3)
+        for (chunk, offset) in writer.chunkOffsets.enumerated() {
+            let reader = try StoredInput.Reader(url: url, offset: offset)
+            #expect(try reader.next() == records[chunk * 2])
+        }
+        let reader = try StoredInput.Reader(url: url)
+        var all: [InputRecord] = []
+        while let record = try reader.next() { all.append(record) }
+        #expect(all == records)
+    }
+
+    @Test func nothingAppearsUntilTheWriterCloses() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("sub/out.tsv")
+        let writer = try StoredInput.Writer(url: url, chunkSize: 10)
+        try writer.append(InputRecord(id: nil, input: "C"))
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        try writer.close()
+        #expect(FileManager.default.fileExists(atPath: url.path))
+        let discarded = try StoredInput.Writer(url: directory.file("gone.tsv"), chunkSize: 10)
+        discarded.discard()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted() == ["sub"])
+    }
+
+    @Test func chunkOutputRoundTripsEveryValueType() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("chunk.out")
+        let types: [ValueType] = [.string, .int, .double, .bool]
+        let outcomes: [RecordOutcome] = [
+            .values([.string("C2H6O\t"), .int(-3), .double(46.069), .bool(true)]),
+            .error("invalid SMILES: unclosed ring\nbond"),
+            .values([.null, .int(Int64.max), .double(0.1 + 0.2), .bool(false)]),
+            .values([.string(""), .null, .double(-.infinity), .null]),
+        ]
+        let writer = try ChunkOutput.Writer(url: url)
+        for outcome in outcomes { try writer.append(outcome) }
+        try writer.close()
+        #expect(writer.succeeded == 3)
+        #expect(writer.failed == 1)
+        let reader = try ChunkOutput.Reader(url: url, types: types)
+        var read: [RecordOutcome] = []
+        while let outcome = try reader.next() { read.append(outcome) }
+        #expect(read == outcomes)
+    }
+
+    @Test func csvResultQuotesOnlyWhatNeedsIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("result.csv")
+        let writer = try CSVResultWriter(url: url, columns: ["row", "id", "m.value", "m.error"])
+        try writer.appendRow([.int(0), .string("a,b"), .double(1.5), .null])
+        try writer.appendRow([.int(1), .string("say \"x\"\nnow"), .null, .string("bad")])
+        try writer.close()
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == "row,id,m.value,m.error\r\n0,\"a,b\",1.5,\r\n1,\"say \"\"x\"\"\nnow\",,bad\r\n")
+        let table = CSVTable(text)
+        #expect(table.rows.count == 2)
+        #expect(table.value(1, "id") == "say \"x\"\nnow")
+        #expect(writer.byteCount == UInt64(text.utf8.count))
+    }
+}

@@ -1,0 +1,240 @@
+import BulkPredictCore
+import Foundation
+import JobQueue
+import TestSupport
+import Testing
+
+/// One suite for every `JobStore`: the same promises hold whichever database is underneath.
+@Suite struct JobStoreConformanceTests {
+    func withStore(_ kind: StoreKind, _ body: (any JobStore) async throws -> Void) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        try await body(store)
+    }
+
+    /// Claims everything claimable right now.
+    func claimAll(_ store: any JobStore) async throws -> [ClaimedTask] {
+        var tasks: [ClaimedTask] = []
+        while let task = try await store.claim(workerID: "w", lease: .seconds(30)) { tasks.append(task) }
+        return tasks
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func submitStoresRequestJobsAndTasksTogether(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 25, chunkSize: 10, models: ["m1", "m2"])
+            try await store.submit(request)
+            let status = try #require(try await store.status(of: request.id, owner: "local"))
+            #expect(status.state == .queued)
+            #expect(status.recordCount == 25)
+            #expect(status.jobs.map(\.model) == ["m1", "m2"])
+            #expect(status.jobs.map(\.tasksTotal) == [3, 3])
+            #expect(try await store.status(of: request.id, owner: "someone-else") == nil)
+            #expect(try await store.pendingTaskCount() == 6)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func workersSeeNothingOfASubmissionBeforeItCommits(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 5_000, chunkSize: 1, maxParallel: 4)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.submit(request) }
+                group.addTask {
+                    // Claims racing the insert either find nothing or find the request whole.
+                    for _ in 0..<400 {
+                        if let task = try await store.claim(workerID: "racer", lease: .seconds(30)) {
+                            let status = try #require(try await store.status(of: task.requestID, owner: nil))
+                            #expect(status.jobs.first?.tasksTotal == 5_000)
+                            try await store.release(task)
+                            return
+                        }
+                        await Task.yield()
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // A submission that fails part-way leaves no trace: the duplicate id aborts the whole insert.
+            var duplicate = StoreFixtures.request(records: 30, chunkSize: 10, models: ["m9"])
+            duplicate.id = request.id
+            await #expect(throws: (any Error).self) { try await store.submit(duplicate) }
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.jobs.map(\.model) == ["m1"])
+            #expect(try await store.pendingTaskCount() == 5_000)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func claimsHonourMaxParallelAndGoOldestFirst(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let first = StoreFixtures.request(records: 50, chunkSize: 10, maxParallel: 2)
+            let second = StoreFixtures.request(records: 50, chunkSize: 10, maxParallel: 1)
+            try await store.submit(first)
+            try await store.submit(second)
+            let claimed = try await claimAll(store)
+            #expect(claimed.map(\.requestID) == [first.id, first.id, second.id])
+            #expect(claimed.map(\.startRow) == [0, 10, 0])
+            #expect(claimed.allSatisfy { $0.attempt == 1 && $0.modelID == "m1" && $0.rowCount == 10 })
+            let receipt = try await store.finish(claimed[0], as: .succeeded(outputKey: "k", succeeded: 10, failed: 0))
+            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: false))
+            let next = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            #expect(next.requestID == first.id && next.startRow == 20)
+            let status = try #require(try await store.status(of: first.id, owner: nil))
+            #expect(status.state == .running)
+            #expect(status.jobs[0].state == .running)
+            #expect(status.jobs[0].tasksRunning == 2)
+            #expect(status.jobs[0].succeeded == 10)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func staleClaimsChangeNothing(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.submit(StoreFixtures.request(records: 10))
+            let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            var stale = task
+            stale.leaseToken = UUID().uuidString
+            #expect(try await store.heartbeat(stale, lease: .seconds(30)) == false)
+            #expect(try await store.finish(stale, as: .succeeded(outputKey: "x", succeeded: 10, failed: 0)).accepted == false)
+            #expect(try await store.finish(stale, as: .failed(reason: "x")).accepted == false)
+            #expect(try await store.heartbeat(task, lease: .seconds(30)) == true)
+            let receipt = try await store.finish(task, as: .succeeded(outputKey: "k", succeeded: 9, failed: 1))
+            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: true))
+            // Finishing twice is refused too: the token is spent.
+            #expect(try await store.finish(task, as: .succeeded(outputKey: "k", succeeded: 9, failed: 1)).accepted == false)
+            let status = try #require(try await store.status(of: task.requestID, owner: nil))
+            #expect(status.jobs[0].succeeded == 9 && status.jobs[0].failed == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func releaseGivesTheTaskBackWithoutUsingAnAttempt(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.submit(StoreFixtures.request(records: 10))
+            let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            try await store.release(task)
+            let again = try #require(try await store.claim(workerID: "w2", lease: .seconds(30)))
+            #expect(again.taskID == task.taskID)
+            #expect(again.attempt == 1)
+            #expect(again.leaseToken != task.leaseToken)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func expiredLeasesAreRescuedAndTheOldClaimIsFenced(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.submit(StoreFixtures.request(records: 10))
+            let task = try #require(try await store.claim(workerID: "dead", lease: .milliseconds(1)))
+            try await Task.sleep(for: .milliseconds(30))
+            #expect(try await store.rescueExpiredLeases() == 1)
+            let again = try #require(try await store.claim(workerID: "alive", lease: .seconds(30)))
+            #expect(again.taskID == task.taskID)
+            #expect(again.attempt == 2)
+            #expect(try await store.finish(task, as: .succeeded(outputKey: "old", succeeded: 10, failed: 0)).accepted == false)
+            #expect(try await store.finish(again, as: .succeeded(outputKey: "new", succeeded: 10, failed: 0)).accepted)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func finalizeStartsExactlyOnceUnderRacingCallers(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            for _ in 0..<25 {
+                let request = StoreFixtures.request(records: 20, chunkSize: 10)
+                try await store.submit(request)
+                #expect(try await store.beginMerge(request.id) == nil, "not ready while tasks wait")
+                for task in try await claimAll(store) {
+                    _ = try await store.finish(task, as: .succeeded(outputKey: "k\(task.taskID)", succeeded: 10, failed: 0))
+                }
+                #expect(try await store.requestsAwaitingMerge() == [request.id])
+                let plans = try await withThrowingTaskGroup(of: MergePlan?.self) { group in
+                    for _ in 0..<8 { group.addTask { try await store.beginMerge(request.id) } }
+                    return try await group.reduce(into: [MergePlan]()) { if let plan = $1 { $0.append(plan) } }
+                }
+                #expect(plans.count == 1)
+                let plan = try #require(plans.first)
+                #expect(plan.jobs.count == 1)
+                #expect(plan.jobs[0].chunks.map(\.startRow) == [0, 10])
+                #expect(plan.jobs[0].chunks.allSatisfy { $0.state == .succeeded && $0.outputKey != nil })
+                let result = MergeResult(csvKey: "results/x.csv", rowCount: 20, byteCount: 100, hasErrors: false)
+                #expect(try await store.finishMerge(request.id, result: result))
+                #expect(try await store.finishMerge(request.id, result: result) == false)
+                let status = try #require(try await store.status(of: request.id, owner: nil))
+                #expect(status.state == .completed)
+                #expect(status.jobs[0].state == .completed)
+                #expect(try await store.resultLocation(of: request.id) == result)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func cancelDropsWaitingWorkAndDrainsWhenRunningWorkStops(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 40, chunkSize: 10, maxParallel: 1)
+            try await store.submit(request)
+            let running = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            #expect(try await store.cancel(request.id, owner: "intruder") == .notFound)
+            #expect(try await store.cancel(request.id, owner: "local") == .accepted(.cancelling))
+            #expect(try await store.cancel(request.id, owner: "local") == .accepted(.cancelling))
+            #expect(try await store.claim(workerID: "w", lease: .seconds(30)) == nil)
+            #expect(try await store.cancelled(among: [request.id]) == [request.id])
+            let receipt = try await store.finish(running, as: .cancelled)
+            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: false))
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.state == .cancelled)
+            #expect(status.finishedAt != nil)
+            #expect(status.jobs[0].state == .cancelled)
+            #expect(status.jobs[0].cancelled == 40)
+            #expect(try await store.cancel(request.id, owner: nil) == .accepted(.cancelled))
+            #expect(try await store.cancel(RequestID(), owner: nil) == .notFound)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 10)
+            try await store.submit(request)
+            let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            _ = try await store.finish(task, as: .failed(reason: "model crashed"))
+            let plan = try #require(try await store.beginMerge(request.id))
+            #expect(plan.jobs[0].chunks[0].error == "model crashed")
+            _ = try await store.finishMerge(request.id, result: MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: true))
+            #expect(try await store.cancel(request.id, owner: nil) == .alreadyFinished(.completedWithErrors))
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.jobs[0].failed == 10)
+            #expect(status.jobs[0].state == .completedWithErrors)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func cancelDuringMergeWinsAndTheMergeIsRefused(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 10)
+            try await store.submit(request)
+            let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            _ = try await store.finish(task, as: .succeeded(outputKey: "k", succeeded: 10, failed: 0))
+            _ = try #require(try await store.beginMerge(request.id))
+            #expect(try await store.cancel(request.id, owner: nil) == .accepted(.cancelled))
+            let result = MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: false)
+            #expect(try await store.finishMerge(request.id, result: result) == false)
+            #expect(try await store.resultLocation(of: request.id) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func listIsNewestFirstPagedAndScopedToTheOwner(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var ids: [RequestID] = []
+            for _ in 0..<5 {
+                let request = StoreFixtures.request(records: 1)
+                ids.append(request.id)
+                try await store.submit(request)
+                try await Task.sleep(for: .milliseconds(3))
+            }
+            try await store.submit(StoreFixtures.request(records: 1, owner: "other"))
+            let page = try await store.list(owner: "local", limit: 2, offset: 1)
+            #expect(page.total == 5)
+            #expect(page.requests.map(\.id) == [ids[3], ids[2]])
+        }
+    }
+}
