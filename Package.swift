@@ -76,11 +76,12 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "TestSupport",
+                "APIServer", "Engine", "Models", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["BulkPredictCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

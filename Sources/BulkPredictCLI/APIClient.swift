@@ -23,22 +23,36 @@ struct APIClient {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = body
+        try await probe()
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: timeout)
         } catch {
-            throw CLIError("cannot reach the BulkPredict server at \(base) (\(error)); is `bulkpredict serve` running?")
+            throw CLIError("the request to the BulkPredict server at \(base) failed: \(error)")
         }
         guard accepting.contains(response.status.code) else { throw await problem(from: response) }
         return response
     }
 
+    /// Fails within seconds when the server cannot be reached. The client retries refused
+    /// connections until a request's deadline, and uploads need long deadlines, so a short probe
+    /// comes first.
+    func probe() async throws {
+        var request = HTTPClientRequest(url: base + "/api/v1/health")
+        request.method = .GET
+        do {
+            _ = try await http.execute(request, timeout: .seconds(5))
+        } catch {
+            throw CLIError("cannot reach the BulkPredict server at \(base) (\(error)); is `bulkpredict serve` running?")
+        }
+    }
+
     /// Sends a request and decodes its JSON answer.
     func json<T: Decodable>(
         _ type: T.Type, _ path: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
-        body: HTTPClientRequest.Body? = nil, accepting: Set<UInt> = [200]
+        body: HTTPClientRequest.Body? = nil, accepting: Set<UInt> = [200], timeout: TimeAmount = .seconds(60)
     ) async throws -> T {
-        let response = try await send(method, path, headers: headers, body: body, accepting: accepting)
+        let response = try await send(method, path, headers: headers, body: body, accepting: accepting, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 64 << 20)
         do {
             return try Self.decoder.decode(T.self, from: Data(buffer.readableBytesView))

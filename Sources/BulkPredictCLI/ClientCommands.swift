@@ -31,7 +31,9 @@ struct SubmitCommand: AsyncParsableCommand {
         let client = serverOptions.client
         let status = try await client.json(
             RequestStatus.self, path, method: .POST, headers: [("Content-Type", Self.mediaType(url))],
-            body: .stream(FileChunks(url: url), length: .known(size.int64Value)), accepting: [202])
+            body: .stream(FileChunks(url: url), length: .known(size.int64Value)), accepting: [202],
+            // The answer comes after the whole file is uploaded and read, which can take long.
+            timeout: .hours(24))
         print(status.id)
         guard wait else { return }
         var bar = ProgressBar()

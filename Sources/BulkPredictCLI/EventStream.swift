@@ -68,7 +68,7 @@ extension APIClient {
         guard destination.pathExtension.lowercased() == "csv" else {
             throw CLIError("cannot write '\(path)': the result format is chosen by extension, and .csv is the one supported")
         }
-        let response = try await send(.GET, "/api/v1/requests/\(id)/result?format=csv")
+        let response = try await send(.GET, "/api/v1/requests/\(id)/result?format=csv", timeout: .hours(1))
         let folder = destination.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")

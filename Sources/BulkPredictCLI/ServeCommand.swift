@@ -29,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
             coordinator: environment.coordinator, configuration: .init(uploadDirectory: environment.uploadDirectory))
         let host = host
         let app = api.application(host: host, port: port, logger: logger) { port in
-            print("BulkPredict \(BulkPredictVersion.current) listening on http://\(host):\(port)")
+            // Written unbuffered: scripts and supervisors read this line through a pipe.
+            FileHandle.standardOutput.write(Data("BulkPredict \(BulkPredictVersion.current) listening on http://\(host):\(port)\n".utf8))
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
         if !noWorkers {

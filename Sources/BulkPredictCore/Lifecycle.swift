@@ -90,5 +90,12 @@ public struct TransitionError: Error, Sendable, Equatable, CustomStringConvertib
     /// The event it refused.
     public let event: String
 
+    /// Creates an error.
+    public init(entity: Entity, from: String, event: String) {
+        self.entity = entity
+        self.from = from
+        self.event = event
+    }
+
     public var description: String { "a \(entity.rawValue) in state \(from) cannot take the event \(event)" }
 }

@@ -19,6 +19,8 @@ public struct Atom: Sendable, Hashable {
     var storedBracketHydrogens: UInt8
     var storedImplicitHydrogens: UInt8
     let storedAtomClass: UInt32
+    // The explicit valence found during perception, kept for kekulisation.
+    var storedValence: UInt8 = 0
 
     init(
         element: Element,

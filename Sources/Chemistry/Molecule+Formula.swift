@@ -7,26 +7,28 @@ extension Molecule {
     /// before letters); without carbon, hydrogen still leads. Isotopes count as their element
     /// (`[13CH4]` is `CH4`). A net charge is appended as `+`, `-`, `+2`, `-3`, ….
     public var formula: String {
-        var counts = [Int](repeating: 0, count: ElementTable.maximumAtomicNumber + 1)
-        var charge = 0
-        for atom in atoms {
-            counts[Int(atom.element.rawAtomicNumber)] += 1
-            counts[1] += atom.hydrogenCount
-            charge += atom.charge
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: ElementTable.maximumAtomicNumber + 1) { counts in
+            counts.initialize(repeating: 0)
+            var charge = 0
+            for atom in atoms {
+                counts[Int(atom.element.rawAtomicNumber)] += 1
+                counts[1] += atom.hydrogenCount
+                charge += atom.charge
+            }
+            var text = ""
+            text.reserveCapacity(24)
+            for number in Molecule.hillOrder where counts[Int(number)] > 0 {
+                text += ElementTable.symbols[Int(number)]
+                let count = counts[Int(number)]
+                if count > 1 { text += String(count) }
+            }
+            if charge > 0 {
+                text += charge == 1 ? "+" : "+\(charge)"
+            } else if charge < 0 {
+                text += charge == -1 ? "-" : "-\(-charge)"
+            }
+            return text
         }
-        var text = ""
-        text.reserveCapacity(24)
-        for number in Molecule.hillOrder where counts[Int(number)] > 0 {
-            text += ElementTable.symbols[Int(number)]
-            let count = counts[Int(number)]
-            if count > 1 { text += String(count) }
-        }
-        if charge > 0 {
-            text += charge == 1 ? "+" : "+\(charge)"
-        } else if charge < 0 {
-            text += charge == -1 ? "-" : "-\(-charge)"
-        }
-        return text
     }
 
     /// The number of atoms heavier than hydrogen; wildcards do not count.

@@ -5,12 +5,12 @@
 extension Molecule {
     /// Re-checks and re-counts every atom that is aromatic or sits on a kekulised bond.
     ///
-    /// Organic-subset atoms get the hydrogens their Kekulé valence leaves room for. An
+    /// Organic-subset atoms get the hydrogens their Kekulé valence leaves room for, unless
+    /// they lie on a ring RDKit perceives as aromatic again (see ``aromaticRingAtoms()``). An
     /// aromatic `[nH]` or `[pH]` keeps its written hydrogen when the Kekulé structure has room
     /// for exactly one, and loses it otherwise, as RDKit does.
-    ///
-    /// - Parameter keepsAromaticity: atoms whose aromatic valence and hydrogens stand.
-    mutating func settleValencesAfterKekulization(atomPositions: [Int32], keepsAromaticity: [Bool]) throws(SMILESError) {
+    mutating func settleValencesAfterKekulization(atomPositions: [Int32]) throws(SMILESError) {
+        var keepsAromaticity: [Bool]?
         for index in atoms.indices {
             let atom = atoms[index]
             guard atom.isAromatic || hasOnlyKekulizedAromaticBonds(index) else { continue }
@@ -25,15 +25,20 @@ extension Molecule {
                     atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
                 }
             }
-            if keepsAromaticity[index] { continue }
-            if atom.isBracketAtom {
-                let valence = bondValence + Int(atoms[index].storedBracketHydrogens)
-                try checkExplicitValence(of: index, valence: valence, position: atomPositions[index])
-            } else {
-                try checkExplicitValence(of: index, valence: bondValence, position: atomPositions[index])
-                let hydrogens = nonAromaticImplicitHydrogens(of: atom, explicitValence: bondValence)
-                atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
+            let current = atoms[index]
+            let valence = bondValence + Int(current.storedBracketHydrogens)
+            let hydrogens =
+                current.isBracketAtom
+                ? current.implicitHydrogenCount : nonAromaticImplicitHydrogens(of: current, explicitValence: valence)
+            let agrees = exceededMaximum(of: current, valence: valence) == nil && hydrogens == current.implicitHydrogenCount
+            if agrees { continue }
+            // Only a disagreement needs to know whether RDKit keeps this ring aromatic.
+            if current.isAromatic {
+                if keepsAromaticity == nil { keepsAromaticity = aromaticRingAtoms() }
+                if keepsAromaticity?[index] == true { continue }
             }
+            try checkExplicitValence(of: index, valence: valence, position: atomPositions[index])
+            atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
         }
     }
 

@@ -11,6 +11,7 @@ extension Molecule {
         let isRingBond = ringBondFlags()
         var isRingAtom = [Bool](repeating: false, count: atoms.count)
         var roles = [KekuleMatching.Role](repeating: .none, count: atoms.count)
+        var hasOptional = false
         for index in atoms.indices {
             var ringBonds = 0
             for neighbor in neighbors(of: index) where isRingBond[neighbor.bond] { ringBonds += 1 }
@@ -23,8 +24,47 @@ extension Molecule {
                 continue
             }
             isRingAtom[index] = true
-            roles[index] = doubleBondRole(of: index)
+            roles[index] = doubleBondRole(of: index, isRingBond: isRingBond)
+            hasOptional = hasOptional || roles[index] == .optional
         }
+        var mates = [Int32](repeating: -1, count: atoms.count)
+        if hasOptional || !pairGreedily(roles: roles, isRingBond: isRingBond, mates: &mates) {
+            mates = try matchExactly(roles: roles, isRingBond: isRingBond, atomPositions: atomPositions)
+        }
+        for index in bonds.indices {
+            let bond = bonds[index]
+            if mates[bond.begin] == bond.storedEnd {
+                bonds[index].kekuleOrder = .double
+            } else if bond.order == .aromatic, isRingAtom[bond.begin] || isRingAtom[bond.end] {
+                // RDKit leaves an aromatic bond between two chain atoms (C:C) aromatic.
+                bonds[index].kekuleOrder = .single
+            }
+        }
+        try settleValencesAfterKekulization(atomPositions: atomPositions)
+    }
+
+    /// Pairs required atoms along aromatic ring bonds in SMILES order, which settles most
+    /// written rings at once. Returns whether every required atom found a partner.
+    private func pairGreedily(roles: [KekuleMatching.Role], isRingBond: [Bool], mates: inout [Int32]) -> Bool {
+        var complete = true
+        for index in atoms.indices where roles[index] == .required && mates[index] < 0 {
+            for neighbor in neighbors(of: index)
+            where isRingBond[neighbor.bond] && bonds[neighbor.bond].order == .aromatic
+                && roles[neighbor.atom] == .required && mates[neighbor.atom] < 0
+            {
+                mates[index] = neighbor.storedAtom
+                mates[neighbor.atom] = Int32(truncatingIfNeeded: index)
+                break
+            }
+            complete = complete && mates[index] >= 0
+        }
+        return complete
+    }
+
+    /// Finds a pairing with the blossom algorithm, or throws when none exists.
+    private func matchExactly(roles: [KekuleMatching.Role], isRingBond: [Bool], atomPositions: [Int32])
+        throws(SMILESError) -> [Int32]
+    {
         var matching = KekuleMatching(roles: roles) { atom, visit in
             for neighbor in neighbors(of: atom) where isRingBond[neighbor.bond] {
                 let other = neighbor.atom
@@ -39,26 +79,21 @@ extension Molecule {
                 .cannotKekulize, at: Int(atomPositions[stranded]),
                 "cannot kekulise the aromatic system: the atom at position \(atomPositions[stranded]) gets no double bond")
         }
-        for index in bonds.indices {
-            let bond = bonds[index]
-            if matching.mate(of: bond.begin) == bond.end {
-                bonds[index].kekuleOrder = .double
-            } else if bond.order == .aromatic, isRingAtom[bond.begin] || isRingAtom[bond.end] {
-                // RDKit leaves an aromatic bond between two chain atoms (C:C) aromatic.
-                bonds[index].kekuleOrder = .single
-            }
-        }
-        try settleValencesAfterKekulization(atomPositions: atomPositions, keepsAromaticity: aromaticRingAtoms())
+        return atoms.indices.map { Int32(truncatingIfNeeded: matching.mate(of: $0)) }
     }
 
     /// Lowercase atoms on a ring made only of lowercase atoms and wildcards: those RDKit
-    /// perceives as aromatic again, so their aromatic valences stand.
-    private func aromaticRingAtoms() -> [Bool] {
+    /// perceives as aromatic again, so their aromatic valences stand. This approximates
+    /// RDKit's Hückel perception, which is not reproduced here.
+    func aromaticRingAtoms() -> [Bool] {
         var included = [Bool](repeating: false, count: bonds.count)
         for (index, bond) in bonds.enumerated() {
             let begin = atoms[bond.begin]
             let end = atoms[bond.end]
+            // A double bond written between two lowercase atoms (c=1) takes them out of the
+            // aromatic system as RDKit perceives it.
             included[index] = (begin.isAromatic || begin.element.isWildcard) && (end.isAromatic || end.element.isWildcard)
+                && bond.order != .double
         }
         let isAromaticRingBond = ringBondFlags(among: included)
         var result = [Bool](repeating: false, count: atoms.count)
@@ -70,12 +105,22 @@ extension Molecule {
     }
 
     /// Whether a ring atom must, may or cannot take a double bond in the Kekulé structure.
-    private func doubleBondRole(of index: Int) -> KekuleMatching.Role {
+    private func doubleBondRole(of index: Int, isRingBond: [Bool]) -> KekuleMatching.Role {
         let atom = atoms[index]
         let aromatic = isAromaticAtom(index)
         guard aromatic || atom.element.isWildcard else { return .none }
-        // A wildcard may stand for an atom with or without a double bond.
-        if atom.element.isWildcard { return .optional }
+        if atom.element.isWildcard {
+            // RDKit lets a ring wildcard take a double bond or not, unless aliphatic ring atoms
+            // it has already visited (in practice, earlier in the SMILES) hem it in.
+            var ringBonds = 0
+            var earlierAliphaticNeighbors = 0
+            for neighbor in neighbors(of: index) where isRingBond[neighbor.bond] {
+                ringBonds += 1
+                let other = atoms[neighbor.atom]
+                if neighbor.atom < index, !other.element.isWildcard, !other.isAromatic { earlierAliphaticNeighbors += 1 }
+            }
+            return earlierAliphaticNeighbors < max(ringBonds - 1, 1) ? .optional : .none
+        }
         var bondOrderSum = 0
         var zeroOrderBonds = 0
         for neighbor in neighbors(of: index) {
@@ -95,7 +140,7 @@ extension Molecule {
         if element.isEarly { charge = -charge }
         if element == .carbon, charge > 0 { charge = -charge }
         var target = element.defaultValence + charge
-        let totalValence = explicitValence(of: index) + atom.implicitHydrogenCount
+        let totalValence = Int(atom.storedValence) + atom.implicitHydrogenCount
         let totalDegree = degree(of: index) + atom.implicitHydrogenCount - zeroOrderBonds
         var slot = 1
         while totalValence > target, slot < element.valenceCount, element.valence(slot) > 0 {

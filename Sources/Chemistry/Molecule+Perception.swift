@@ -20,10 +20,12 @@ extension Molecule {
         if hasHypervalentCandidate { separateCharges() }
         if hasMetal { makeOverbondedMetalBondsDative() }
         for index in atoms.indices {
-            let valence = explicitValence(of: index)
+            let (valence, aromatic) = valenceState(of: index)
+            atoms[index].storedValence = UInt8(clamping: valence)
             try checkExplicitValence(of: index, valence: valence, position: atomPositions[index])
             guard !atoms[index].isBracketAtom else { continue }
-            let hydrogens = try implicitHydrogens(of: index, explicitValence: valence, position: atomPositions[index])
+            let hydrogens = try implicitHydrogens(
+                of: index, explicitValence: valence, isAromatic: aromatic, position: atomPositions[index])
             atoms[index].storedImplicitHydrogens = UInt8(clamping: hydrogens)
         }
         if !hasAromatic {

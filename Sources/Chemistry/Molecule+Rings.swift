@@ -7,42 +7,60 @@ extension Molecule {
     /// - Parameter included: when given, only bonds marked `true` form the graph; the others
     ///   are reported as not in a ring.
     func ringBondFlags(among included: [Bool]? = nil) -> [Bool] {
-        let atomCount = atoms.count
         var isRingBond = included ?? [Bool](repeating: true, count: bonds.count)
-        var discovery = [Int32](repeating: -1, count: atomCount)
-        var low = [Int32](repeating: 0, count: atomCount)
-        var frames: [(atom: Int32, parentBond: Int32, cursor: Int32)] = []
-        var clock: Int32 = 0
-        for root in 0..<atomCount where discovery[root] < 0 {
-            discovery[root] = clock
-            low[root] = clock
-            clock &+= 1
-            frames.append((Int32(truncatingIfNeeded: root), -1, neighborOffsets[root]))
-            while let top = frames.last {
-                let atom = Int(top.atom)
-                if top.cursor < neighborOffsets[atom + 1] {
-                    frames[frames.count - 1].cursor &+= 1
-                    let neighbor = neighborEntries[Int(top.cursor)]
-                    if neighbor.storedBond == top.parentBond { continue }
-                    if let included, !included[Int(neighbor.storedBond)] { continue }
-                    let next = Int(neighbor.storedAtom)
-                    if discovery[next] < 0 {
-                        discovery[next] = clock
-                        low[next] = clock
-                        clock &+= 1
-                        frames.append((neighbor.storedAtom, neighbor.storedBond, neighborOffsets[next]))
-                    } else {
-                        low[atom] = min(low[atom], discovery[next])
+        let atomCount = atoms.count
+        withUnsafeTemporaryAllocation(of: DepthFirstVisit.self, capacity: atomCount) { visits in
+            withUnsafeTemporaryAllocation(of: DepthFirstFrame.self, capacity: atomCount) { frames in
+                visits.initialize(repeating: DepthFirstVisit(discovery: -1, low: 0))
+                var depth = 0
+                var clock: Int32 = 0
+                for root in 0..<atomCount where visits[root].discovery < 0 {
+                    visits[root] = DepthFirstVisit(discovery: clock, low: clock)
+                    clock &+= 1
+                    frames[0] = DepthFirstFrame(atom: Int32(truncatingIfNeeded: root), parentBond: -1, cursor: neighborOffsets[root])
+                    depth = 1
+                    while depth > 0 {
+                        let top = frames[depth - 1]
+                        let atom = Int(top.atom)
+                        if top.cursor < neighborOffsets[atom + 1] {
+                            frames[depth - 1].cursor &+= 1
+                            let neighbor = neighborEntries[Int(top.cursor)]
+                            if neighbor.storedBond == top.parentBond { continue }
+                            if let included, !included[Int(neighbor.storedBond)] { continue }
+                            let next = Int(neighbor.storedAtom)
+                            if visits[next].discovery < 0 {
+                                visits[next] = DepthFirstVisit(discovery: clock, low: clock)
+                                clock &+= 1
+                                frames[depth] = DepthFirstFrame(
+                                    atom: neighbor.storedAtom, parentBond: neighbor.storedBond, cursor: neighborOffsets[next])
+                                depth += 1
+                            } else {
+                                visits[atom].low = min(visits[atom].low, visits[next].discovery)
+                            }
+                        } else {
+                            depth -= 1
+                            guard depth > 0 else { continue }
+                            let parent = Int(frames[depth - 1].atom)
+                            visits[parent].low = min(visits[parent].low, visits[atom].low)
+                            if visits[atom].low > visits[parent].discovery { isRingBond[Int(top.parentBond)] = false }
+                        }
                     }
-                } else {
-                    frames.removeLast()
-                    guard let parent = frames.last else { continue }
-                    let parentAtom = Int(parent.atom)
-                    low[parentAtom] = min(low[parentAtom], low[atom])
-                    if low[atom] > discovery[parentAtom] { isRingBond[Int(top.parentBond)] = false }
                 }
             }
         }
         return isRingBond
     }
+}
+
+/// When the search first reached an atom, and the earliest atom reachable back from it.
+private struct DepthFirstVisit {
+    var discovery: Int32
+    var low: Int32
+}
+
+/// One atom on the search path, with the bond it was reached by and its next neighbour.
+private struct DepthFirstFrame {
+    var atom: Int32
+    var parentBond: Int32
+    var cursor: Int32
 }

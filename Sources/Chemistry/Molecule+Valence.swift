@@ -11,12 +11,18 @@ extension Molecule {
     /// - Parameter countAtomFlag: whether a lowercase atom counts as aromatic; RDKit ignores
     ///   the flag (but not aromatic bonds) when normalising nitro groups.
     func explicitValence(of index: Int, countAtomFlag: Bool = true) -> Int {
+        valenceState(of: index, countAtomFlag: countAtomFlag).valence
+    }
+
+    /// The explicit valence together with whether RDKit treats the atom as aromatic (written
+    /// in lowercase, or on an aromatic bond).
+    func valenceState(of index: Int, countAtomFlag: Bool = true) -> (valence: Int, isAromatic: Bool) {
         let atom = atoms[index]
         var twice = 2 * Int(atom.storedBracketHydrogens)
         var hasAromaticBond = false
         let atomIndex = Int32(truncatingIfNeeded: index)
-        for neighbor in neighbors(of: index) {
-            let bond = bonds[neighbor.bond]
+        for entry in Int(neighborOffsets[index])..<Int(neighborOffsets[index + 1]) {
+            let bond = bonds[Int(neighborEntries[entry].storedBond)]
             twice += bond.twiceValence(for: atomIndex)
             hasAromaticBond = hasAromaticBond || bond.order == .aromatic
         }
@@ -32,12 +38,19 @@ extension Molecule {
             }
             if twice - 2 * nearest <= 3 { twice = 2 * nearest }
         }
-        return (twice + 1) / 2
+        return ((twice + 1) / 2, hasAromaticBond || atom.isAromatic)
     }
 
     /// Throws when an atom's explicit valence is above every valence its element allows.
     func checkExplicitValence(of index: Int, valence: Int, position: Int32) throws(SMILESError) {
-        let atom = atoms[index]
+        guard let maximum = exceededMaximum(of: atoms[index], valence: valence) else { return }
+        throw SMILESError(
+            .invalidValence, at: Int(position),
+            "\(Molecule.describe(atoms[index])) at position \(position) has valence \(valence), more than the \(maximum) allowed")
+    }
+
+    /// The highest valence the atom may have, when `valence` is above it; otherwise `nil`.
+    func exceededMaximum(of atom: Atom, valence: Int) -> Int? {
         let effective = Molecule.effectiveElement(of: atom)
         var maximum = effective.lastValence
         var offset = 0
@@ -47,15 +60,13 @@ extension Molecule {
         }
         // RDKit keeps accepting two-coordinate hydride.
         if atom.element == .hydrogen, atom.charge == -1 { maximum = 2 }
-        guard maximum >= 0, atom.element.lastValence >= 0, valence + offset > maximum else { return }
-        throw SMILESError(
-            .invalidValence, at: Int(position),
-            "\(Molecule.describe(atom)) at position \(position) has valence \(valence), more than the \(maximum) allowed")
+        guard maximum >= 0, atom.element.lastValence >= 0, valence + offset > maximum else { return nil }
+        return maximum
     }
 
     /// The hydrogens an organic-subset atom carries implicitly: enough to reach its next
     /// allowed valence (its default valence when aromatic).
-    func implicitHydrogens(of index: Int, explicitValence: Int, position: Int32) throws(SMILESError) -> Int {
+    func implicitHydrogens(of index: Int, explicitValence: Int, isAromatic: Bool, position: Int32) throws(SMILESError) -> Int {
         let atom = atoms[index]
         guard !atom.element.isWildcard else { return 0 }
         var listElement = Molecule.effectiveElement(of: atom)
@@ -66,7 +77,7 @@ extension Molecule {
             listElement = atom.element
             valence -= atom.charge
         }
-        if isAromaticAtom(index) {
+        if isAromatic {
             if valence <= defaultValence { return defaultValence - valence }
             for slot in 0..<listElement.valenceCount where listElement.valence(slot) == valence {
                 return 0

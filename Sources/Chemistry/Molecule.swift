@@ -28,25 +28,26 @@ public struct Molecule: Sendable, Hashable {
     init(atoms: [Atom], bonds: [Bond]) {
         self.atoms = atoms
         self.bonds = bonds
-        var offsets = [Int32](repeating: 0, count: atoms.count + 1)
+        // Count degrees one slot ahead, fill using the slots as cursors, then shift back.
+        var offsets = [Int32](repeating: 0, count: atoms.count + 2)
         for bond in bonds {
-            offsets[Int(bond.storedBegin) + 1] &+= 1
-            offsets[Int(bond.storedEnd) + 1] &+= 1
+            offsets[Int(bond.storedBegin) + 2] &+= 1
+            offsets[Int(bond.storedEnd) + 2] &+= 1
         }
         for index in 0..<atoms.count {
-            offsets[index + 1] &+= offsets[index]
+            offsets[index + 2] &+= offsets[index + 1]
         }
-        var cursor = offsets
         var entries = [Neighbor](repeating: Neighbor(storedAtom: 0, storedBond: 0), count: bonds.count * 2)
         for (index, bond) in bonds.enumerated() {
             let bondIndex = Int32(truncatingIfNeeded: index)
-            let begin = Int(bond.storedBegin)
-            let end = Int(bond.storedEnd)
-            entries[Int(cursor[begin])] = Neighbor(storedAtom: bond.storedEnd, storedBond: bondIndex)
-            cursor[begin] &+= 1
-            entries[Int(cursor[end])] = Neighbor(storedAtom: bond.storedBegin, storedBond: bondIndex)
-            cursor[end] &+= 1
+            let begin = Int(bond.storedBegin) + 1
+            let end = Int(bond.storedEnd) + 1
+            entries[Int(offsets[begin])] = Neighbor(storedAtom: bond.storedEnd, storedBond: bondIndex)
+            offsets[begin] &+= 1
+            entries[Int(offsets[end])] = Neighbor(storedAtom: bond.storedBegin, storedBond: bondIndex)
+            offsets[end] &+= 1
         }
+        offsets.removeLast()
         neighborOffsets = offsets
         neighborEntries = entries
     }

@@ -10,6 +10,12 @@ struct PendingBond {
     var position: Int32
 }
 
+/// A `(` waiting for its `)`: the atom the branch hangs from.
+struct OpenBranch {
+    var atom: Int32
+    var position: Int32
+}
+
 /// A ring bond number that has been opened and waits for its partner.
 struct OpenRing {
     var number: Int32
@@ -43,7 +49,11 @@ extension SMILESReader {
         case UInt8(ascii: "$"): bond.order = .quadruple
         case UInt8(ascii: ":"): bond.order = .aromatic
         case UInt8(ascii: "/"): bond.order = nil; bond.direction = .up
-        case UInt8(ascii: "\\"): bond.order = nil; bond.direction = .down
+        case UInt8(ascii: "\\"):
+            bond.order = nil
+            bond.direction = .down
+            // RDKit reads a doubled backslash, as left by string escaping, as one.
+            if start + 1 < bytes.count, bytes[start + 1] == UInt8(ascii: "\\") { index += 1 }
         default:
             guard start + 1 < bytes.count, bytes[start + 1] == UInt8(ascii: "-") else {
                 throw start + 1 < bytes.count

@@ -14,7 +14,7 @@ struct SMILESReader {
     /// Ring-closure bonds and where they were closed, for the duplicate-bond check.
     var ringBondPositions: [RingBondPosition] = []
 
-    private var branches: [(atom: Int32, position: Int32)] = []
+    private var branches: [OpenBranch] = []
     var openRings: [OpenRing] = []
 
     /// Where the reader stands: what may come next depends on it.
@@ -46,7 +46,7 @@ struct SMILESReader {
             switch byte {
             case UInt8(ascii: "("):
                 guard context == .afterAtom else { throw misplaced("a branch", at: index) }
-                branches.append((previous, position(index)))
+                branches.append(OpenBranch(atom: previous, position: position(index)))
                 context = .branchStart
                 index += 1
             case UInt8(ascii: ")"):

@@ -44,6 +44,7 @@ extension Coordinator {
             try writer.close()
         } catch {
             writer.discard()
+            try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")
             throw error
         }
         let request = NewRequest(

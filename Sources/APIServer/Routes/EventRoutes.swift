@@ -28,7 +28,9 @@ extension APIServer {
         let subscription = coordinator.hub.subscribe(id)
         defer { subscription.cancel() }
         var status = first
-        try await writer.write(Self.event(status.state.isTerminal ? "end" : "snapshot", status))
+        try await writer.write(Self.event("snapshot", status))
+        // A subscriber arriving after the end still gets the terminal event it waits for.
+        if status.state.isTerminal { try await writer.write(Self.event("end", status)) }
         var lastWrite = ContinuousClock.now
         var lastRevision = status.revision
         while !status.state.isTerminal, !Task.isCancelled, !Task.isShuttingDownGracefully {

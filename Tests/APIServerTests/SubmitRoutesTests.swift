@@ -1,0 +1,217 @@
+import BulkPredictCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@Suite struct SubmitRoutesTests {
+    func json(_ object: Any) throws -> ByteBuffer {
+        ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+    }
+
+    @Test func jsonSubmissionIsAcceptedWithLocationAndRunsToCompletion() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        try await harness.withWorker {
+            try await harness.application().test(.router) { client in
+                let body = try json(["records": ["CCO", ["smiles": "c1ccccc1", "id": "benzene"], ["smiles": "C1CC", "id": 7]], "models": ["chem.formula"]])
+                let id = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
+                ) { response in
+                    #expect(response.status == .accepted)
+                    let object = try response.body.json()
+                    let id = try #require(object["id"] as? String)
+                    #expect(response.headers[.location] == "/api/v1/requests/\(id)")
+                    #expect(object["state"] as? String == "queued")
+                    #expect(object["record_count"] as? Int == 3)
+                    return try #require(RequestID(id))
+                }
+                _ = try await harness.waitUntilTerminal(id)
+                try await client.execute(uri: "/api/v1/requests/\(id)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let object = try response.body.json()
+                    #expect(object["state"] as? String == "completed_with_errors")
+                    let jobs = try #require(object["jobs"] as? [[String: Any]])
+                    #expect(jobs.first?["succeeded"] as? Int == 2)
+                    #expect(jobs.first?["failed"] as? Int == 1)
+                    #expect(object["records_done"] as? Int == 3)
+                }
+                try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                    let table = CSVTable(response.body.text)
+                    #expect(table.rows.map { $0[1] } == ["", "benzene", "7"])
+                    #expect(table.value(1, "chem.formula.formula") == "C6H6")
+                    #expect(table.value(2, "chem.formula.error")?.hasPrefix("invalid SMILES") == true)
+                }
+            }
+        }
+    }
+
+    @Test func routingProblemsAre422WithTheValidChoicesAndStoreNothing() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        try await harness.application().test(.router) { client in
+            let cases: [(Any, String, [String])] = [
+                (["records": ["C"], "models": ["chem.nope"]], "/problems/routing/unknown_model", ["chem.formula"]),
+                (["records": ["C"], "target": "toxicity"], "/problems/routing/unknown_target", ["physchem"]),
+                (["records": ["C"], "target": "physchem", "series": "deluxe"], "/problems/routing/unknown_series", ["basic"]),
+                (["records": ["C"]], "/problems/routing/empty_routing", ["physchem"]),
+            ]
+            for (body, type, choices) in cases {
+                try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: try json(body)) { response in
+                    #expect(response.status == .unprocessableContent)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let problem = try response.body.json()
+                    #expect(problem["type"] as? String == type)
+                    #expect(problem["status"] as? Int == 422)
+                    #expect(problem["valid_choices"] as? [String] == choices)
+                    #expect((problem["detail"] as? String)?.isEmpty == false)
+                }
+            }
+            try await client.execute(uri: "/api/v1/requests?model=chem.nope", method: .post, headers: [.contentType: "text/csv"], body: ByteBuffer(string: "smiles\nC\n")) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/api/v1/requests", method: .get) { response in
+                let object = try response.body.json()
+                #expect(object["total"] as? Int == 0)
+            }
+        }
+    }
+
+    @Test func previewAndSubmitResolveTheSameModels() async throws {
+        let harness = try Harness(registry: TestModels.registry())
+        defer { harness.remove() }
+        try await harness.application().test(.router) { client in
+            let routings = ["target=physchem", "target=physchem&series=basic", "target=testing", "model=test.slow&model=chem.formula", "models=chem.formula,test.short"]
+            for routing in routings {
+                let previewed: [String] = try await client.execute(uri: "/api/v1/preview-routing?\(routing)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let object = try response.body.json()
+                    let models = try #require(object["models"] as? [[String: Any]]).compactMap { $0["model"] as? String ?? $0["id"] as? String }
+                    #expect(object["model_count"] as? Int == models.count)
+                    return models
+                }
+                let submitted: [String] = try await client.execute(
+                    uri: "/api/v1/requests?\(routing)&filename=x.smi", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "CCO\n")
+                ) { response in
+                    #expect(response.status == .accepted)
+                    return try #require(response.body.json()["jobs"] as? [[String: Any]]).compactMap { $0["model"] as? String }
+                }
+                #expect(previewed == submitted, "\(routing)")
+                #expect(!previewed.isEmpty)
+            }
+            try await client.execute(uri: "/api/v1/preview-routing?target=nowhere", method: .get) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+        }
+    }
+
+    @Test func badBodiesAndFilesAre4xxProblemsThatSayWhatIsWrong() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        try await harness.application().test(.router) { client in
+            func expectProblem(_ uri: String, _ type: String, _ body: ByteBuffer, status: HTTPResponse.Status, detail: String) async throws {
+                try await client.execute(uri: uri, method: .post, headers: [.contentType: type], body: body) { response in
+                    #expect(response.status == status, "\(uri)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let text = try response.body.json()["detail"] as? String ?? ""
+                    #expect(text.contains(detail), "\(text)")
+                }
+            }
+            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "priority": 9]), status: .badRequest, detail: "unknown field(s): priority")
+            try await expectProblem("/api/v1/requests", "application/json", ByteBuffer(string: "{not json"), status: .badRequest, detail: "not valid JSON")
+            try await expectProblem("/api/v1/requests", "application/json", try json(["records": [], "models": ["chem.formula"]]), status: .badRequest, detail: "no records")
+            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "max_parallel": 64]), status: .unprocessableContent, detail: "max_parallel must be between 1 and 4")
+            try await expectProblem("/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(string: "name,structure\nx,C\n"), status: .badRequest, detail: "no 'smiles' column")
+            try await expectProblem("/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(), status: .badRequest, detail: "empty")
+            try await expectProblem("/api/v1/requests?model=chem.formula&colour=red", "text/plain", ByteBuffer(string: "C\n"), status: .badRequest, detail: "unknown query parameter(s): colour")
+            try await client.execute(uri: "/api/v1/requests", method: .get) { response in
+                let object = try response.body.json()
+                #expect(object["total"] as? Int == 0)
+            }
+        }
+    }
+
+    @Test func unknownIdsAre404AndResultsAre409UntilFinished() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .milliseconds(50)))
+        defer { harness.remove() }
+        try await harness.application().test(.router) { client in
+            for uri in ["/api/v1/requests/\(RequestID())", "/api/v1/requests/not-an-id", "/api/v1/requests/\(RequestID())/result", "/api/v1/requests/\(RequestID())/events"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+            }
+            try await client.execute(uri: "/api/v1/requests/\(RequestID())", method: .delete) { #expect($0.status == .notFound) }
+            let id: String = try await client.execute(
+                uri: "/api/v1/requests?model=test.slow", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "C\nCC\n")
+            ) { try #require(try $0.body.json()["id"] as? String) }
+            try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                #expect(response.status == .conflict)
+                let object = try response.body.json()
+                #expect(object["state"] as? String == "queued")
+            }
+            try await client.execute(uri: "/api/v1/requests/\(id)/result?format=xlsx", method: .get) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+        }
+    }
+
+    @Test func cancelAnswers200ThenTheSameAnd409OnceFinished() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .milliseconds(200)))
+        defer { harness.remove() }
+        try await harness.withWorker {
+            try await harness.application().test(.router) { client in
+                let records = (0..<200).map { "C\($0)" }
+                let id: String = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                    body: try json(["records": records, "models": ["test.slow"], "chunk_size": 10])
+                ) { try #require(try $0.body.json()["id"] as? String) }
+                for _ in 0..<2 {
+                    try await client.execute(uri: "/api/v1/requests/\(id)?drain=10", method: .delete) { response in
+                        #expect(response.status == .ok)
+                        let object = try response.body.json()
+                        #expect(object["state"] as? String == "cancelled")
+                    }
+                }
+                try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                    #expect(response.status == .conflict)
+                    let object = try response.body.json()
+                    #expect(object["detail"] as? String == "request \(id) ended as cancelled and has no result")
+                }
+                let done: String = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                    body: try json(["records": ["C"], "models": ["chem.formula"]])
+                ) { try #require(try $0.body.json()["id"] as? String) }
+                _ = try await harness.waitUntilTerminal(try #require(RequestID(done)))
+                try await client.execute(uri: "/api/v1/requests/\(done)", method: .delete) { response in
+                    #expect(response.status == .conflict)
+                    let object = try response.body.json()
+                    #expect(object["state"] as? String == "completed")
+                }
+            }
+        }
+    }
+
+    @Test func modelsAndHealthDescribeTheDeployment() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        try await harness.application().test(.router) { client in
+            try await client.execute(uri: "/api/v1/models", method: .get) { response in
+                let object = try response.body.json()
+                let models = try #require(object["models"] as? [[String: Any]])
+                #expect(models.map { $0["id"] as? String } == ["chem.formula"])
+                let outputs = try #require(models[0]["outputs"] as? [[String: Any]])
+                #expect(outputs.map { $0["name"] as? String } == ["formula", "heavy_atoms", "mol_weight"])
+                #expect(object["targets"] as? [String] == ["physchem"])
+            }
+            try await client.execute(uri: "/api/v1/health", method: .get) { response in
+                #expect(response.status == .ok)
+                let object = try response.body.json()
+                #expect(object["status"] as? String == "ok")
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The real executable, run as a subprocess.
+@Suite(.serialized) struct CLITests {
+    @Test func predictWritesOneRowPerChemblRecord() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let output = directory.file("out.csv")
+        let result = try CommandRunner.run([
+            "predict", SharedData.molecules("chembl_samples.csv").path, "--model", "chem.formula", "-o", output.path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("wrote 2000 rows"))
+        let table = try CSVTable(contentsOf: output)
+        #expect(table.rows.count == 2_000)
+        #expect(table.rows.enumerated().allSatisfy { $0.element[0] == "\($0.offset)" })
+        #expect(table.header.last == "chem.formula.error")
+    }
+
+    @Test func errorsAreOneClearLineAndANonZeroExit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write("smiles\nCCO\n", to: "in.csv")
+        let cases: [([String], String)] = [
+            (["predict", input.path, "--model", "chem.nope", "-o", directory.file("o.csv").path], "unknown model 'chem.nope'; known models: chem.formula"),
+            (["predict", directory.file("missing.csv").path, "--model", "chem.formula", "-o", directory.file("o.csv").path], "cannot read input file"),
+            (["predict", input.path, "--model", "chem.formula", "-o", directory.file("o.xlsx").path], "result format is chosen by extension"),
+            (["status", "0b7e1c9e-4c37-4f7a-9a4b-1d2a3c4d5e6f", "--server", "http://127.0.0.1:9"], "cannot reach the BulkPredict server"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+    }
+
+    @Test func predictAndSubmitWaitProduceIdenticalResults() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = SharedData.molecules("chembl_samples.csv").path
+        let local = directory.file("local.csv")
+        let predicted = try CommandRunner.run(["predict", input, "--model", "chem.formula", "--chunk-size", "300", "-o", local.path])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+
+        let out = Pipe()
+        let server = try CommandRunner.start(
+            ["serve", "--port", "0", "--data-dir", directory.file("data").path, "--log-level", "error"], stdout: out)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(out)
+        let remote = directory.file("remote.csv")
+        let submitted = try CommandRunner.run([
+            "submit", input, "--model", "chem.formula", "--chunk-size", "700", "--server", url, "--wait", "-o", remote.path,
+        ])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try Data(contentsOf: local) == Data(contentsOf: remote))
+
+        let status = try CommandRunner.run(["status", id, "--server", url])
+        #expect(status.stdout.contains("completed, 2000 records"), "\(status.stdout)")
+        let again = directory.file("again.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", again.path, "--server", url]).status == 0)
+        #expect(try Data(contentsOf: again) == Data(contentsOf: remote), "downloads are repeatable")
+        let cancel = try CommandRunner.run(["cancel", id, "--server", url])
+        #expect(cancel.status != 0 && cancel.stderr.contains("already finished as completed"), "\(cancel.stderr)")
+        let models = try CommandRunner.run(["models", "--server", url])
+        #expect(models.stdout.contains("chem.formula 1.0.0"))
+    }
+
+    /// Reads the server's "listening on URL" line.
+    static func listeningURL(_ pipe: Pipe) async throws -> String {
+        let handle = pipe.fileHandleForReading
+        var text = ""
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let data = handle.availableData
+            if data.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: "listening on "), let end = text[range.upperBound...].firstIndex(of: "\n") {
+                return String(text[range.upperBound..<end])
+            }
+        }
+        throw HarnessError(message: "the server did not report its address: \(text)")
+    }
+}

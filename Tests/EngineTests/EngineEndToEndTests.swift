@@ -1,0 +1,131 @@
+import BulkPredictCore
+import Engine
+import Formats
+import Foundation
+import Models
+import TestSupport
+import Testing
+
+@Suite struct EngineEndToEndTests {
+    @Test func everyRecordComesBackOnceInInputOrderWithErrorRowsForBadOnes() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .microseconds(50)))
+        defer { harness.remove() }
+        var records: [InputRecord] = []
+        for index in 0..<2_500 {
+            switch index % 250 {
+            case 7: records.append(InputRecord(id: "bad\(index)", input: "C1CC"))
+            case 8: records.append(InputRecord(id: nil, input: "", error: "line \(index): the smiles field is empty"))
+            default: records.append(InputRecord(id: "m\(index)", input: index.isMultiple(of: 2) ? "CCO" : "c1ccccc1O"))
+            }
+        }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["chem.formula", "test.slow"]), chunkSize: 300), records: records)
+        let status = try await harness.withWorker(slots: 3) { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completedWithErrors)
+        for job in status.jobs {
+            #expect(job.succeeded + job.failed == 2_500, "counts reconcile for \(job.model)")
+            #expect(job.state == .completedWithErrors)
+        }
+        #expect(status.jobs[0].failed == 20)
+        #expect(status.jobs[1].failed == 10)
+        let table = try await harness.result(id)
+        #expect(table.header == [
+            "row", "id", "input", "chem.formula.formula", "chem.formula.heavy_atoms", "chem.formula.mol_weight", "chem.formula.error",
+            "test.slow.length", "test.slow.error",
+        ])
+        #expect(table.rows.count == records.count)
+        let formula = FormulaPredictor()
+        for (index, record) in records.enumerated() {
+            let row = table.rows[index]
+            #expect(row[0] == "\(index)")
+            #expect(row[1] == (record.id ?? ""))
+            #expect(row[2] == record.input)
+            if let error = record.error {
+                #expect(row[6] == error)
+                #expect(row[8] == error)
+            } else if case .values(let values) = formula.outcome(for: record.input) {
+                #expect(values[0] == .string(row[3]))
+                #expect(row[6].isEmpty)
+                #expect(row[7] == "\(record.input.utf8.count)")
+            } else {
+                #expect(row[3].isEmpty && row[6].hasPrefix("invalid SMILES"), "row \(index)")
+            }
+        }
+    }
+
+    @Test func aChunkWhoseModelThrowsBecomesErrorRowsAndTheRestGoesOn() async throws {
+        let harness = try Harness(registry: TestModels.registry())
+        defer { harness.remove() }
+        let inputs = (0..<30).map { $0 == 12 ? "boom" : "C" }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.exploding", "test.short"]), chunkSize: 10),
+            records: inputs.map { InputRecord(id: nil, input: $0) })
+        let status = try await harness.withWorker { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completedWithErrors)
+        #expect(status.jobs[0].succeeded == 20 && status.jobs[0].failed == 10)
+        #expect(status.jobs[1].failed == 30, "a model that breaks its contract fails its chunks")
+        let table = try await harness.result(id)
+        #expect(table.rows.count == 30)
+        #expect(table.value(15, "test.exploding.error")?.contains("boom record") == true)
+        #expect(table.value(25, "test.exploding.length") == "1")
+        #expect(table.value(0, "test.short.error")?.contains("returned 9 outcomes for 10 records") == true)
+    }
+
+    @Test func cancelStopsRunningWorkWithinTheDrainAndLeavesNoResult() async throws {
+        let harness = try Harness(parallelism: 2, registry: TestModels.registry(slowDelay: .milliseconds(100)))
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.slow"]), chunkSize: 50, maxParallel: 2),
+            records: (0..<1_000).map { InputRecord(id: nil, input: "C\($0)") })
+        try await harness.withWorker(slots: 2) {
+            while try await harness.store.status(of: id, owner: nil)?.jobs.first?.tasksRunning != 2 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let started = ContinuousClock.now
+            let outcome = try await harness.coordinator.cancel(id, owner: nil, drain: .seconds(10))
+            // Each running chunk needs 5 s to finish; stopping takes far less, so it was really interrupted.
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(outcome == .accepted(.cancelled))
+        }
+        let status = try #require(try await harness.store.status(of: id, owner: nil))
+        #expect(status.state == .cancelled)
+        #expect(status.jobs[0].state == .cancelled)
+        #expect(status.jobs[0].succeeded + status.jobs[0].failed + status.jobs[0].cancelled == 1_000)
+        #expect(status.jobs[0].cancelled == 1_000)
+        #expect(try await harness.store.resultLocation(of: id) == nil)
+        #expect(try await harness.coordinator.cancel(id, owner: nil) == .accepted(.cancelled))
+    }
+
+    @Test func nothingIsStoredForARejectedSubmission() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        await #expect(throws: RoutingError.self) {
+            try await harness.coordinator.submit(Submission(routing: RoutingSpec(models: ["nope"])), records: [InputRecord(id: nil, input: "C")])
+        }
+        await #expect(throws: SubmissionError.self) {
+            try await harness.coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"])), records: [])
+        }
+        await #expect(throws: SubmissionError.self) {
+            try await harness.coordinator.submit(
+                Submission(routing: RoutingSpec(models: ["chem.formula"]), maxParallel: 99), records: [InputRecord(id: nil, input: "C")])
+        }
+        #expect(try await harness.store.list(owner: "local", limit: 10, offset: 0).total == 0)
+        let inputs = harness.directory.file("blobs/inputs")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: inputs.path))?.isEmpty ?? true)
+    }
+
+    @Test func requestsFinishedWhileNoWorkerRanAreMergedWhenOneStarts() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 5), records: (0..<10).map { _ in InputRecord(id: nil, input: "C") })
+        // Every task ends through the store, as if a worker died between its last task and the merge.
+        while let task = try await harness.store.claim(workerID: "gone", lease: .seconds(30)) {
+            _ = try await harness.store.finish(task, as: .failed(reason: "worker lost"))
+        }
+        #expect(try await harness.store.requestsAwaitingMerge() == [id])
+        let status = try await harness.withWorker { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completedWithErrors)
+        #expect(try await harness.result(id).rows.allSatisfy { $0.last == "worker lost" })
+    }
+}
