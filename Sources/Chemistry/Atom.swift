@@ -53,6 +53,9 @@ public struct Atom: Sendable, Hashable {
     public var charge: Int { Int(storedCharge) }
 
     /// Hydrogens written inside the brackets (`[NH4+]` has 4); always 0 outside brackets.
+    ///
+    /// As in RDKit, an aromatic `[nH]` or `[pH]` whose Kekulé structure leaves no room for the
+    /// hydrogen loses it (a pyrrole keeps it).
     public var explicitHydrogenCount: Int { Int(storedBracketHydrogens) }
 
     /// Hydrogens implied by the default valences; only atoms outside brackets have them.

@@ -1,7 +1,7 @@
 /// One bond of a ``Molecule``.
 ///
-/// Aromatic bonds keep ``Order-swift.enum/aromatic`` as their order; the reader also
-/// assigns each one a Kekulé order (single or double) in ``kekuleOrder``. Dative bonds
+/// Aromatic bonds keep ``Order-swift.enum/aromatic`` as their order; the reader also gives
+/// each aromatic ring bond a Kekulé order (single or double) in ``kekuleOrder``. Dative bonds
 /// point from ``begin`` (the donor) to ``end``.
 public struct Bond: Sendable, Hashable {
     /// The order of a bond.
@@ -34,7 +34,9 @@ public struct Bond: Sendable, Hashable {
     let storedEnd: Int32
     /// The bond order, possibly normalised from the input (nitro `N=O` becomes `[N+]-[O-]`).
     public internal(set) var order: Order
-    /// A Kekulé order for aromatic bonds (single or double); equal to ``order`` otherwise.
+    /// The order in the Kekulé structure: single or double for aromatic bonds that touch a
+    /// ring (and double for a ring bond to a wildcard that takes the double bond); otherwise
+    /// equal to ``order``, so an aromatic bond between two chain atoms stays aromatic.
     public internal(set) var kekuleOrder: Order
     /// The `/` or `\` mark written on the bond.
     public let direction: Direction

@@ -9,12 +9,21 @@ extension Molecule {
     /// they lie on a ring RDKit perceives as aromatic again (see ``aromaticRingAtoms()``). An
     /// aromatic `[nH]` or `[pH]` keeps its written hydrogen when the Kekulé structure has room
     /// for exactly one, and loses it otherwise, as RDKit does.
-    mutating func settleValencesAfterKekulization(atomPositions: [Int32]) throws(SMILESError) {
+    ///
+    /// - Parameter kekuleValences: each atom's Kekulé bond-order sum where already known, else -1.
+    mutating func settleValencesAfterKekulization(atomPositions: [Int32], kekuleValences: [Int32]) throws(SMILESError) {
         var keepsAromaticity: [Bool]?
+        // Aromatic bonds on uppercase atoms (O:c) are rare; skip looking for them otherwise.
+        let hasAromaticBondOnAliphaticAtom = bonds.contains { bond in
+            bond.order == .aromatic && !(atoms[bond.begin].isAromatic && atoms[bond.end].isAromatic)
+        }
         for index in atoms.indices {
             let atom = atoms[index]
-            guard atom.isAromatic || hasOnlyKekulizedAromaticBonds(index) else { continue }
-            let bondValence = kekuleBondValence(of: index)
+            guard atom.isAromatic || (hasAromaticBondOnAliphaticAtom && hasOnlyKekulizedAromaticBonds(index)) else {
+                continue
+            }
+            let known = Int(kekuleValences[index])
+            let bondValence = known >= 0 ? known : kekuleBondValence(of: index)
             let number = atom.element.rawAtomicNumber
             if atom.isAromatic, atom.isBracketAtom, number == 7 || number == 15, atom.storedCharge == 0,
                 atom.storedBracketHydrogens == 1

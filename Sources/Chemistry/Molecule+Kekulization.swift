@@ -11,6 +11,7 @@ extension Molecule {
         let isRingBond = ringBondFlags()
         var isRingAtom = [Bool](repeating: false, count: atoms.count)
         var roles = [KekuleMatching.Role](repeating: .none, count: atoms.count)
+        var singleBondSums = [Int32](repeating: -1, count: atoms.count)
         var hasOptional = false
         for index in atoms.indices {
             var ringBonds = 0
@@ -24,7 +25,9 @@ extension Molecule {
                 continue
             }
             isRingAtom[index] = true
-            roles[index] = doubleBondRole(of: index, isRingBond: isRingBond)
+            let (role, singleBondSum) = doubleBondRole(of: index, isRingBond: isRingBond)
+            roles[index] = role
+            singleBondSums[index] = Int32(truncatingIfNeeded: singleBondSum)
             hasOptional = hasOptional || roles[index] == .optional
         }
         var mates = [Int32](repeating: -1, count: atoms.count)
@@ -40,7 +43,10 @@ extension Molecule {
                 bonds[index].kekuleOrder = .single
             }
         }
-        try settleValencesAfterKekulization(atomPositions: atomPositions)
+        for index in atoms.indices where singleBondSums[index] >= 0 && mates[index] >= 0 {
+            singleBondSums[index] += 1
+        }
+        try settleValencesAfterKekulization(atomPositions: atomPositions, kekuleValences: singleBondSums)
     }
 
     /// Pairs required atoms along aromatic ring bonds in SMILES order, which settles most
@@ -105,10 +111,13 @@ extension Molecule {
     }
 
     /// Whether a ring atom must, may or cannot take a double bond in the Kekulé structure.
-    private func doubleBondRole(of index: Int, isRingBond: [Bool]) -> KekuleMatching.Role {
+    ///
+    /// Also returns the atom's bond-order sum counting aromatic bonds as single (-1 when not
+    /// computed), from which its Kekulé valence follows once the pairing is known.
+    private func doubleBondRole(of index: Int, isRingBond: [Bool]) -> (role: KekuleMatching.Role, singleBondSum: Int) {
         let atom = atoms[index]
         let aromatic = isAromaticAtom(index)
-        guard aromatic || atom.element.isWildcard else { return .none }
+        guard aromatic || atom.element.isWildcard else { return (.none, -1) }
         if atom.element.isWildcard {
             // RDKit lets a ring wildcard take a double bond or not, unless aliphatic ring atoms
             // it has already visited (in practice, earlier in the SMILES) hem it in.
@@ -119,7 +128,7 @@ extension Molecule {
                 let other = atoms[neighbor.atom]
                 if neighbor.atom < index, !other.element.isWildcard, !other.isAromatic { earlierAliphaticNeighbors += 1 }
             }
-            return earlierAliphaticNeighbors < max(ringBonds - 1, 1) ? .optional : .none
+            return (earlierAliphaticNeighbors < max(ringBonds - 1, 1) ? .optional : .none, -1)
         }
         var bondOrderSum = 0
         var zeroOrderBonds = 0
@@ -133,6 +142,7 @@ extension Molecule {
                 if contribution == 0 { zeroOrderBonds += 1 }
             }
         }
+        let singleBondSum = bondOrderSum
         let hydrogens = atom.hydrogenCount
         bondOrderSum += hydrogens
         let element = atom.element
@@ -149,14 +159,14 @@ extension Molecule {
         }
         // Aromatic N-oxides written as O=n1ccccc1 take a double bond at valence 5.
         if totalValence == 5, bondOrderSum == 4, target == 3, totalDegree == 3, charge == 0, hydrogens == 0,
-            [7, 15, 33].contains(element.rawAtomicNumber)
+            element == .nitrogen || element == .phosphorus || element.rawAtomicNumber == 33
         {
             target = 5
         }
-        guard totalDegree < target else { return .none }
-        if target == bondOrderSum + 1 { return .required }
+        guard totalDegree < target else { return (.none, singleBondSum) }
+        if target == bondOrderSum + 1 { return (.required, singleBondSum) }
         // A bracket atom one short of a double bond could also be a radical, as in [c]1ccccc1.
-        if atom.isBracketAtom, target == bondOrderSum + 2 { return .required }
-        return .none
+        if atom.isBracketAtom, target == bondOrderSum + 2 { return (.required, singleBondSum) }
+        return (.none, singleBondSum)
     }
 }

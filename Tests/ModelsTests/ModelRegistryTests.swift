@@ -1,0 +1,75 @@
+import BulkPredictCore
+import Foundation
+import Models
+import TestSupport
+import Testing
+
+@Suite struct ModelRegistryTests {
+    func load(_ json: String) throws -> ModelRegistry {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        return try ModelRegistry.loading(configuration: try directory.write(json, to: "models.json"))
+    }
+
+    func loadError(_ json: String) -> String {
+        do {
+            _ = try load(json)
+            return "loaded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func builtInRegistryRoutesPhyschemToTheFormulaModel() throws {
+        let registry = ModelRegistry.builtIn
+        #expect(try registry.catalog.resolve(RoutingSpec(target: "physchem")).map(\.id) == ["chem.formula"])
+        #expect(try registry.predictor(for: "chem.formula").descriptor.outputs.map(\.name) == ["formula", "heavy_atoms", "mol_weight"])
+    }
+
+    @Test func configurationAddsModelsAndRecommendations() async throws {
+        let registry = try load(
+            """
+            {"models": [{"id": "acme.formula", "version": "2.0.0", "input": "smiles",
+                         "runner": {"kind": "builtin", "implementation": "chem.formula"}, "series": ["acme"]}],
+             "recommendations": [{"target": "physchem", "series": "acme", "model": "acme.formula"},
+                                 {"target": "elements", "model": "acme.formula"}]}
+            """)
+        #expect(registry.catalog.models.map(\.id) == ["chem.formula", "acme.formula"])
+        #expect(try registry.catalog.resolve(RoutingSpec(target: "physchem", series: "acme")).map(\.id) == ["chem.formula", "acme.formula"])
+        #expect(try registry.catalog.resolve(RoutingSpec(target: "elements")).map(\.id) == ["acme.formula"])
+        let predictor = try registry.predictor(for: "acme.formula")
+        #expect(predictor.descriptor.version == "2.0.0")
+        #expect(predictor.descriptor.outputs.map(\.name) == ["formula", "heavy_atoms", "mol_weight"])
+        #expect(try await predictor.predict(["CCO"]) == [.values([.string("C2H6O"), .int(3), .double(46.069)])])
+    }
+
+    @Test func badConfigurationsAreRefusedWithAMessageNamingTheProblem() {
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"grpc\"}}]}")
+            .contains("model 'x': unknown runner kind 'grpc'; supported: builtin"))
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"magic\"}}]}")
+            .contains("unknown built-in implementation 'magic'; available: chem.formula"))
+        #expect(loadError("{\"recommendations\": [{\"target\": \"t\", \"model\": \"ghost\"}]}")
+            .contains("names unknown model 'ghost'"))
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\"}}]}")
+            .contains("missing field 'version' at .models[0]"))
+        #expect(loadError("{\"models\": [{\"id\": \"a b\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}}]}")
+            .contains("model id 'a b' may use only"))
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}, \"outputs\": [{\"name\": \"mass\", \"type\": \"double\"}]}]}")
+            .contains("declared outputs differ"))
+        #expect(loadError("not json").contains("model configuration"))
+    }
+
+    @Test func formulaModelGivesAnErrorRowForInvalidSmilesAndStopsWhenCancelled() async throws {
+        let model = FormulaPredictor()
+        let outcomes = try await model.predict(["C1CC", "[Na+].[Cl-]"])
+        guard case .error(let message) = outcomes[0] else {
+            Issue.record("expected an error row")
+            return
+        }
+        #expect(message.hasPrefix("invalid SMILES: "))
+        #expect(outcomes[1] == .values([.string("ClNa"), .int(2), .double(58.443)]))
+        let task = Task { try await model.predict(Array(repeating: "c1ccccc1", count: 1_000_000)) }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+}
