@@ -78,7 +78,8 @@ struct KekuleMatching {
     mutating func solve() -> Int? {
         matchGreedily()
         for root in mates.indices where mates[root] < 0 {
-            search.augment(from: Int32(truncatingIfNeeded: root), mates: &mates, offsets: edgeOffsets, targets: edgeTargets)
+            search.augment(
+                from: Int32(truncatingIfNeeded: root), mates: &mates, offsets: edgeOffsets, targets: edgeTargets)
         }
         guard let exposed = mates.firstIndex(where: { $0 < 0 }) else { return nil }
         let stranded = mates.indices.first { mates[$0] < 0 && atomOfVertex[$0] >= 0 } ?? exposed

@@ -16,7 +16,6 @@ extension Molecule {
                 charge += atom.charge
             }
             var text = ""
-            text.reserveCapacity(24)
             for number in Molecule.hillOrder where counts[Int(number)] > 0 {
                 text += ElementTable.symbols[Int(number)]
                 let count = counts[Int(number)]
@@ -61,7 +60,9 @@ extension Molecule {
     private static let hillOrder: [UInt8] = {
         let others = (0...UInt8(ElementTable.maximumAtomicNumber))
             .filter { $0 != 1 && $0 != 6 }
-            .sorted { Array(ElementTable.symbols[Int($0)].utf8).lexicographicallyPrecedes(ElementTable.symbols[Int($1)].utf8) }
+            .sorted {
+                Array(ElementTable.symbols[Int($0)].utf8).lexicographicallyPrecedes(ElementTable.symbols[Int($1)].utf8)
+            }
         return [6, 1] + others
     }()
 }

@@ -10,8 +10,8 @@ extension Molecule {
     /// aromatic `[nH]` or `[pH]` keeps its written hydrogen when the Kekulé structure has room
     /// for exactly one, and loses it otherwise, as RDKit does.
     ///
-    /// - Parameter kekuleValences: each atom's Kekulé bond-order sum where already known, else -1.
-    mutating func settleValencesAfterKekulization(atomPositions: [Int32], kekuleValences: [Int32]) throws(SMILESError) {
+    /// - Parameter state: the pairing, which gives ring atoms' Kekulé valences.
+    mutating func settleValencesAfterKekulization(atomPositions: [Int32], state: KekuleState) throws(SMILESError) {
         var keepsAromaticity: [Bool]?
         // Aromatic bonds on uppercase atoms (O:c) are rare; skip looking for them otherwise.
         let hasAromaticBondOnAliphaticAtom = bonds.contains { bond in
@@ -22,7 +22,7 @@ extension Molecule {
             guard atom.isAromatic || (hasAromaticBondOnAliphaticAtom && hasOnlyKekulizedAromaticBonds(index)) else {
                 continue
             }
-            let known = Int(kekuleValences[index])
+            let known = state.kekuleValence(of: index)
             let bondValence = known >= 0 ? known : kekuleBondValence(of: index)
             let number = atom.element.rawAtomicNumber
             if atom.isAromatic, atom.isBracketAtom, number == 7 || number == 15, atom.storedCharge == 0,
@@ -39,7 +39,8 @@ extension Molecule {
             let hydrogens =
                 current.isBracketAtom
                 ? current.implicitHydrogenCount : nonAromaticImplicitHydrogens(of: current, explicitValence: valence)
-            let agrees = exceededMaximum(of: current, valence: valence) == nil && hydrogens == current.implicitHydrogenCount
+            let agrees =
+                exceededMaximum(of: current, valence: valence) == nil && hydrogens == current.implicitHydrogenCount
             if agrees { continue }
             // Only a disagreement needs to know whether RDKit keeps this ring aromatic.
             if current.isAromatic {

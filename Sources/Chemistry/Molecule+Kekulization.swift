@@ -9,9 +9,7 @@ extension Molecule {
     ///   ``SMILESError/Code/cannotKekulize``.
     mutating func kekulize(atomPositions: [Int32]) throws(SMILESError) {
         let isRingBond = ringBondFlags()
-        var isRingAtom = [Bool](repeating: false, count: atoms.count)
-        var roles = [KekuleMatching.Role](repeating: .none, count: atoms.count)
-        var singleBondSums = [Int32](repeating: -1, count: atoms.count)
+        var state = KekuleState(atomCount: atoms.count)
         var hasOptional = false
         for index in atoms.indices {
             var ringBonds = 0
@@ -24,58 +22,53 @@ extension Molecule {
                 }
                 continue
             }
-            isRingAtom[index] = true
             let (role, singleBondSum) = doubleBondRole(of: index, isRingBond: isRingBond)
-            roles[index] = role
-            singleBondSums[index] = Int32(truncatingIfNeeded: singleBondSum)
-            hasOptional = hasOptional || roles[index] == .optional
+            state.setRingAtom(index, role: role, singleBondSum: singleBondSum)
+            hasOptional = hasOptional || role == .optional
         }
-        var mates = [Int32](repeating: -1, count: atoms.count)
-        if hasOptional || !pairGreedily(roles: roles, isRingBond: isRingBond, mates: &mates) {
-            mates = try matchExactly(roles: roles, isRingBond: isRingBond, atomPositions: atomPositions)
+        if hasOptional || !pairGreedily(state: &state, isRingBond: isRingBond) {
+            try matchExactly(state: &state, isRingBond: isRingBond, atomPositions: atomPositions)
         }
         for index in bonds.indices {
             let bond = bonds[index]
-            if mates[bond.begin] == bond.storedEnd {
+            if state.mate(of: bond.begin) == bond.storedEnd {
                 bonds[index].kekuleOrder = .double
-            } else if bond.order == .aromatic, isRingAtom[bond.begin] || isRingAtom[bond.end] {
+            } else if bond.order == .aromatic, state.isRingAtom(bond.begin) || state.isRingAtom(bond.end) {
                 // RDKit leaves an aromatic bond between two chain atoms (C:C) aromatic.
                 bonds[index].kekuleOrder = .single
             }
         }
-        for index in atoms.indices where singleBondSums[index] >= 0 && mates[index] >= 0 {
-            singleBondSums[index] += 1
-        }
-        try settleValencesAfterKekulization(atomPositions: atomPositions, kekuleValences: singleBondSums)
+        try settleValencesAfterKekulization(atomPositions: atomPositions, state: state)
     }
 
     /// Pairs required atoms along aromatic ring bonds in SMILES order, which settles most
     /// written rings at once. Returns whether every required atom found a partner.
-    private func pairGreedily(roles: [KekuleMatching.Role], isRingBond: [Bool], mates: inout [Int32]) -> Bool {
+    private func pairGreedily(state: inout KekuleState, isRingBond: [Bool]) -> Bool {
         var complete = true
-        for index in atoms.indices where roles[index] == .required && mates[index] < 0 {
+        for index in atoms.indices where state.role(of: index) == .required && state.mate(of: index) < 0 {
             for neighbor in neighbors(of: index)
             where isRingBond[neighbor.bond] && bonds[neighbor.bond].order == .aromatic
-                && roles[neighbor.atom] == .required && mates[neighbor.atom] < 0
+                && state.role(of: neighbor.atom) == .required && state.mate(of: neighbor.atom) < 0
             {
-                mates[index] = neighbor.storedAtom
-                mates[neighbor.atom] = Int32(truncatingIfNeeded: index)
+                state.pair(index, neighbor.atom)
                 break
             }
-            complete = complete && mates[index] >= 0
+            complete = complete && state.mate(of: index) >= 0
         }
         return complete
     }
 
     /// Finds a pairing with the blossom algorithm, or throws when none exists.
-    private func matchExactly(roles: [KekuleMatching.Role], isRingBond: [Bool], atomPositions: [Int32])
-        throws(SMILESError) -> [Int32]
+    private func matchExactly(state: inout KekuleState, isRingBond: [Bool], atomPositions: [Int32])
+        throws(SMILESError)
     {
+        let roles = atoms.indices.map { state.role(of: $0) }
         var matching = KekuleMatching(roles: roles) { atom, visit in
             for neighbor in neighbors(of: atom) where isRingBond[neighbor.bond] {
                 let other = neighbor.atom
-                guard bonds[neighbor.bond].order == .aromatic || atoms[atom].element.isWildcard
-                    || atoms[other].element.isWildcard
+                guard
+                    bonds[neighbor.bond].order == .aromatic || atoms[atom].element.isWildcard
+                        || atoms[other].element.isWildcard
                 else { continue }
                 visit(other)
             }
@@ -83,9 +76,13 @@ extension Molecule {
         if let stranded = matching.solve() {
             throw SMILESError(
                 .cannotKekulize, at: Int(atomPositions[stranded]),
-                "cannot kekulise the aromatic system: the atom at position \(atomPositions[stranded]) gets no double bond")
+                "cannot kekulise the aromatic system: the atom at position \(atomPositions[stranded]) gets no double bond"
+            )
         }
-        return atoms.indices.map { Int32(truncatingIfNeeded: matching.mate(of: $0)) }
+        for index in atoms.indices {
+            let mate = matching.mate(of: index)
+            if mate > index { state.pair(index, mate) }
+        }
     }
 
     /// Lowercase atoms on a ring made only of lowercase atoms and wildcards: those RDKit
@@ -98,7 +95,8 @@ extension Molecule {
             let end = atoms[bond.end]
             // A double bond written between two lowercase atoms (c=1) takes them out of the
             // aromatic system as RDKit perceives it.
-            included[index] = (begin.isAromatic || begin.element.isWildcard) && (end.isAromatic || end.element.isWildcard)
+            included[index] =
+                (begin.isAromatic || begin.element.isWildcard) && (end.isAromatic || end.element.isWildcard)
                 && bond.order != .double
         }
         let isAromaticRingBond = ringBondFlags(among: included)
@@ -126,7 +124,9 @@ extension Molecule {
             for neighbor in neighbors(of: index) where isRingBond[neighbor.bond] {
                 ringBonds += 1
                 let other = atoms[neighbor.atom]
-                if neighbor.atom < index, !other.element.isWildcard, !other.isAromatic { earlierAliphaticNeighbors += 1 }
+                if neighbor.atom < index, !other.element.isWildcard, !other.isAromatic {
+                    earlierAliphaticNeighbors += 1
+                }
             }
             return (earlierAliphaticNeighbors < max(ringBonds - 1, 1) ? .optional : .none, -1)
         }

@@ -35,14 +35,15 @@ extension Molecule {
     }
 
     /// Rejects ring bonds that repeat a bond already present between the same two atoms.
-    func checkRingBonds(_ closures: [RingBondPosition]) throws(SMILESError) {
+    func checkRingBonds(_ closures: [SMILESReader.RingBondPosition]) throws(SMILESError) {
         for closure in closures {
             let bond = bonds[Int(closure.bond)]
             for neighbor in neighbors(of: bond.begin)
             where neighbor.storedAtom == bond.storedEnd && neighbor.storedBond < closure.bond {
                 throw SMILESError(
                     .invalidRingBond, at: Int(closure.position),
-                    "ring bond \(closure.number) at position \(closure.position) repeats an existing bond between the same two atoms")
+                    "ring bond \(closure.number) at position \(closure.position) repeats an existing bond between the same two atoms"
+                )
             }
         }
     }

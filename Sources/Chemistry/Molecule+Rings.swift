@@ -9,6 +9,7 @@ extension Molecule {
     func ringBondFlags(among included: [Bool]? = nil) -> [Bool] {
         var isRingBond = included ?? [Bool](repeating: true, count: bonds.count)
         let atomCount = atoms.count
+        let pairBase = atomCount + 1
         withUnsafeTemporaryAllocation(of: DepthFirstVisit.self, capacity: atomCount) { visits in
             withUnsafeTemporaryAllocation(of: DepthFirstFrame.self, capacity: atomCount) { frames in
                 visits.initialize(repeating: DepthFirstVisit(discovery: -1, low: 0))
@@ -17,22 +18,25 @@ extension Molecule {
                 for root in 0..<atomCount where visits[root].discovery < 0 {
                     visits[root] = DepthFirstVisit(discovery: clock, low: clock)
                     clock &+= 1
-                    frames[0] = DepthFirstFrame(atom: Int32(truncatingIfNeeded: root), parentBond: -1, cursor: neighborOffsets[root])
+                    frames[0] = DepthFirstFrame(
+                        atom: Int32(truncatingIfNeeded: root), parentBond: -1, cursor: adjacency[root])
                     depth = 1
                     while depth > 0 {
                         let top = frames[depth - 1]
                         let atom = Int(top.atom)
-                        if top.cursor < neighborOffsets[atom + 1] {
+                        if top.cursor < adjacency[atom + 1] {
                             frames[depth - 1].cursor &+= 1
-                            let neighbor = neighborEntries[Int(top.cursor)]
-                            if neighbor.storedBond == top.parentBond { continue }
-                            if let included, !included[Int(neighbor.storedBond)] { continue }
-                            let next = Int(neighbor.storedAtom)
+                            let slot = pairBase + 2 * Int(top.cursor)
+                            let neighborAtom = adjacency[slot]
+                            let neighborBond = adjacency[slot + 1]
+                            if neighborBond == top.parentBond { continue }
+                            if let included, !included[Int(neighborBond)] { continue }
+                            let next = Int(neighborAtom)
                             if visits[next].discovery < 0 {
                                 visits[next] = DepthFirstVisit(discovery: clock, low: clock)
                                 clock &+= 1
                                 frames[depth] = DepthFirstFrame(
-                                    atom: neighbor.storedAtom, parentBond: neighbor.storedBond, cursor: neighborOffsets[next])
+                                    atom: neighborAtom, parentBond: neighborBond, cursor: adjacency[next])
                                 depth += 1
                             } else {
                                 visits[atom].low = min(visits[atom].low, visits[next].discovery)

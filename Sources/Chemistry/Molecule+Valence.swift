@@ -21,8 +21,9 @@ extension Molecule {
         var twice = 2 * Int(atom.storedBracketHydrogens)
         var hasAromaticBond = false
         let atomIndex = Int32(truncatingIfNeeded: index)
-        for entry in Int(neighborOffsets[index])..<Int(neighborOffsets[index + 1]) {
-            let bond = bonds[Int(neighborEntries[entry].storedBond)]
+        let pairBase = atoms.count + 1
+        for entry in Int(adjacency[index])..<Int(adjacency[index + 1]) {
+            let bond = bonds[Int(adjacency[pairBase + 2 * entry + 1])]
             twice += bond.twiceValence(for: atomIndex)
             hasAromaticBond = hasAromaticBond || bond.order == .aromatic
         }
@@ -46,7 +47,8 @@ extension Molecule {
         guard let maximum = exceededMaximum(of: atoms[index], valence: valence) else { return }
         throw SMILESError(
             .invalidValence, at: Int(position),
-            "\(Molecule.describe(atoms[index])) at position \(position) has valence \(valence), more than the \(maximum) allowed")
+            "\(Molecule.describe(atoms[index])) at position \(position) has valence \(valence), more than the \(maximum) allowed"
+        )
     }
 
     /// The highest valence the atom may have, when `valence` is above it; otherwise `nil`.
@@ -66,7 +68,9 @@ extension Molecule {
 
     /// The hydrogens an organic-subset atom carries implicitly: enough to reach its next
     /// allowed valence (its default valence when aromatic).
-    func implicitHydrogens(of index: Int, explicitValence: Int, isAromatic: Bool, position: Int32) throws(SMILESError) -> Int {
+    func implicitHydrogens(of index: Int, explicitValence: Int, isAromatic: Bool, position: Int32) throws(SMILESError)
+        -> Int
+    {
         let atom = atoms[index]
         guard !atom.element.isWildcard else { return 0 }
         var listElement = Molecule.effectiveElement(of: atom)
@@ -134,7 +138,8 @@ extension Molecule {
 
     static func describe(_ atom: Atom) -> String {
         let charge = atom.charge
-        let sign = charge == 0 ? "" : charge > 0 ? (charge == 1 ? "+" : "+\(charge)") : (charge == -1 ? "-" : "\(charge)")
+        let sign =
+            charge == 0 ? "" : charge > 0 ? (charge == 1 ? "+" : "+\(charge)") : (charge == -1 ? "-" : "\(charge)")
         return atom.element.symbol + sign
     }
 }

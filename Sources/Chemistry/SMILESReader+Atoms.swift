@@ -2,9 +2,12 @@ extension SMILESReader {
     /// Reads an organic-subset atom, a wildcard or a bracket atom at `index`.
     mutating func readAtom() throws(SMILESError) -> Atom {
         let byte = bytes[index]
+        if let element = SMILESReader.aromaticSingle(byte) {
+            index += 1
+            return Atom(element: element, isAromatic: true, isBracketAtom: false)
+        }
         let next: UInt8 = index + 1 < bytes.count ? bytes[index + 1] : 0
-        var element: Element
-        var aromatic = false
+        let element: Element
         switch byte {
         case UInt8(ascii: "["): return try readBracketAtom()
         case UInt8(ascii: "*"): element = .wildcard
@@ -16,16 +19,10 @@ extension SMILESReader {
         case UInt8(ascii: "S"): element = .sulfur
         case UInt8(ascii: "F"): element = .fluorine
         case UInt8(ascii: "I"): element = .iodine
-        case UInt8(ascii: "b"): element = .boron; aromatic = true
-        case UInt8(ascii: "c"): element = .carbon; aromatic = true
-        case UInt8(ascii: "n"): element = .nitrogen; aromatic = true
-        case UInt8(ascii: "o"): element = .oxygen; aromatic = true
-        case UInt8(ascii: "p"): element = .phosphorus; aromatic = true
-        case UInt8(ascii: "s"): element = .sulfur; aromatic = true
         default: throw notAnAtom(at: index)
         }
         index += element == .chlorine || element == .bromine ? 2 : 1
-        return Atom(element: element, isAromatic: aromatic, isBracketAtom: false)
+        return Atom(element: element, isAromatic: false, isBracketAtom: false)
     }
 
     private func notAnAtom(at offset: Int) -> SMILESError {
@@ -36,7 +33,8 @@ extension SMILESReader {
         {
             return SMILESError(
                 .bracketsRequired, at: origin + offset - 1,
-                "element '\(element.symbol)' at position \(origin + offset - 1) must be written in brackets, as in [\(element.symbol)]")
+                "element '\(element.symbol)' at position \(origin + offset - 1) must be written in brackets, as in [\(element.symbol)]"
+            )
         }
         guard byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") else {
             return unexpected(at: offset, expecting: "an atom, a bond, a ring number, a branch or '.'")
@@ -168,6 +166,7 @@ extension SMILESReader {
         }
         return SMILESError(
             .invalidBracketAtom, at: origin + index,
-            "unexpected \(SMILESError.show(bytes[index])) at position \(origin + index) in bracket atom; expected \(expecting)")
+            "unexpected \(SMILESError.show(bytes[index])) at position \(origin + index) in bracket atom; expected \(expecting)"
+        )
     }
 }

@@ -1,37 +1,37 @@
-/// A bond symbol read but not yet attached to its second atom.
-struct PendingBond {
-    /// The written order; `nil` for `/` and `\`, whose order depends on the atoms.
-    var order: Bond.Order?
-    var direction: Bond.Direction
-    /// `<-`: the atom after the symbol is the donor.
-    var isReversed: Bool
-    /// Whether an atom came right before the symbol (not a `(`), so a ring number may follow.
-    var followsAtom: Bool
-    var position: Int32
-}
-
-/// A `(` waiting for its `)`: the atom the branch hangs from.
-struct OpenBranch {
-    var atom: Int32
-    var position: Int32
-}
-
-/// A ring bond number that has been opened and waits for its partner.
-struct OpenRing {
-    var number: Int32
-    var atom: Int32
-    var bond: PendingBond?
-    var position: Int32
-}
-
-/// A ring-closure bond and the position of the number that closed it.
-struct RingBondPosition {
-    var bond: Int32
-    var position: Int32
-    var number: Int32
-}
-
 extension SMILESReader {
+    /// A bond symbol read but not yet attached to its second atom.
+    struct PendingBond {
+        /// The written order; `nil` for `/` and `\`, whose order depends on the atoms.
+        var order: Bond.Order?
+        var direction: Bond.Direction
+        /// `<-`: the atom after the symbol is the donor.
+        var isReversed: Bool
+        /// Whether an atom came right before the symbol (not a `(`), so a ring number may follow.
+        var followsAtom: Bool
+        var position: Int32
+    }
+
+    /// A `(` waiting for its `)`: the atom the branch hangs from.
+    struct OpenBranch {
+        var atom: Int32
+        var position: Int32
+    }
+
+    /// A ring bond number that has been opened and waits for its partner.
+    struct OpenRing {
+        var number: Int32
+        var atom: Int32
+        var bond: PendingBond?
+        var position: Int32
+    }
+
+    /// A ring-closure bond and the position of the number that closed it.
+    struct RingBondPosition {
+        var bond: Int32
+        var position: Int32
+        var number: Int32
+    }
+
     /// Reads one bond symbol at `index`: `-` `=` `#` `$` `:` `/` `\` `->` `<-`.
     mutating func readBond(followsAtom: Bool) throws(SMILESError) -> PendingBond {
         let start = index
@@ -48,7 +48,9 @@ extension SMILESReader {
         case UInt8(ascii: "#"): bond.order = .triple
         case UInt8(ascii: "$"): bond.order = .quadruple
         case UInt8(ascii: ":"): bond.order = .aromatic
-        case UInt8(ascii: "/"): bond.order = nil; bond.direction = .up
+        case UInt8(ascii: "/"):
+            bond.order = nil
+            bond.direction = .up
         case UInt8(ascii: "\\"):
             bond.order = nil
             bond.direction = .down
@@ -58,7 +60,8 @@ extension SMILESReader {
             guard start + 1 < bytes.count, bytes[start + 1] == UInt8(ascii: "-") else {
                 throw start + 1 < bytes.count
                     ? unexpected(at: start + 1, expecting: "'-' to complete the dative bond '<-'")
-                    : SMILESError(.danglingBond, at: Int(bond.position), "incomplete bond '<' at position \(bond.position)")
+                    : SMILESError(
+                        .danglingBond, at: Int(bond.position), "incomplete bond '<' at position \(bond.position)")
             }
             bond.order = .dative
             bond.isReversed = true
@@ -88,11 +91,13 @@ extension SMILESReader {
             } else {
                 addBond(open.atom, atom, open.bond ?? pending)
             }
+            if ringBondPositions.capacity == 0 { ringBondPositions.reserveCapacity(16) }
             ringBondPositions.append(
                 RingBondPosition(
                     bond: Int32(truncatingIfNeeded: bonds.count - 1), position: position(start),
                     number: number))
         } else {
+            if openRings.capacity == 0 { openRings.reserveCapacity(16) }
             openRings.append(OpenRing(number: number, atom: atom, bond: pending, position: position(start)))
         }
     }

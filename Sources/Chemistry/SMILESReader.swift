@@ -46,6 +46,7 @@ struct SMILESReader {
             switch byte {
             case UInt8(ascii: "("):
                 guard context == .afterAtom else { throw misplaced("a branch", at: index) }
+                if branches.capacity == 0 { branches.reserveCapacity(16) }
                 branches.append(OpenBranch(atom: previous, position: position(index)))
                 context = .branchStart
                 index += 1

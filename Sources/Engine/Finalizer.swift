@@ -11,7 +11,14 @@ struct Finalizer: Sendable {
     let coordinator: Coordinator
 
     /// Merges `id` if it is ready and nobody else is merging it.
+    ///
+    /// The merge runs in an unstructured task on purpose: cancelling the caller (shutdown, a worker
+    /// exiting when idle) must not abandon a merge halfway and leave the request in `merging`.
     func mergeIfReady(_ id: RequestID) async {
+        await Task { await merge(id) }.value
+    }
+
+    private func merge(_ id: RequestID) async {
         let store = coordinator.store
         do {
             guard let plan = try await store.beginMerge(id) else { return }

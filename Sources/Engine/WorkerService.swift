@@ -59,9 +59,10 @@ public struct WorkerService: Service {
                     coordinator.hub.changed(task.requestID)
                     group.addTask {
                         let receipt = await self.execute(task)
-                        running.remove(task.taskID)
                         coordinator.hub.changed(task.requestID)
                         if receipt?.requestReadyToMerge == true { await finalizer.mergeIfReady(task.requestID) }
+                        // Only now is the slot free: an idle check must not see a merge as idle.
+                        running.remove(task.taskID)
                         coordinator.notifyWork()
                     }
                 }

@@ -73,6 +73,36 @@ import Testing
         #expect(models.stdout.contains("chem.formula 1.0.0"))
     }
 
+    @Test func separateWorkerProcessesDrainTheQueueAndExitWhenIdle() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data").path
+        let out = Pipe()
+        let server = try CommandRunner.start(["serve", "--no-workers", "--port", "0", "--data-dir", data, "--log-level", "error"], stdout: out)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(out)
+        let input = try directory.write((0..<3_000).map { $0 % 100 == 0 ? "C1CC" : "CCO" }.joined(separator: "\n"), to: "in.smi")
+        let submitted = try CommandRunner.run(["submit", input.path, "--model", "chem.formula", "--chunk-size", "250", "--server", url])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try CommandRunner.run(["status", id, "--server", url]).stdout.contains("queued"), "nothing runs without workers")
+        // Two worker processes share the data directory; each exits once nothing is left.
+        let workers = try (0..<2).map { _ in try CommandRunner.start(["worker", "--data-dir", data, "--exit-when-idle", "--concurrency", "2"]) }
+        for worker in workers {
+            worker.waitUntilExit()
+            #expect(worker.terminationStatus == 0)
+        }
+        let status = try CommandRunner.run(["status", id, "--server", url])
+        #expect(status.stdout.contains("completed_with_errors, 3000 records"), "\(status.stdout)")
+        #expect(status.stdout.contains("2970 succeeded, 30 failed"), "\(status.stdout)")
+        let result = directory.file("r.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        #expect(try CSVTable(contentsOf: result).rows.count == 3_000)
+    }
+
     /// Reads the server's "listening on URL" line.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
         let handle = pipe.fileHandleForReading

@@ -54,7 +54,8 @@ struct CrashCorpusTests {
             let length = Int(generator.next() % 48)
             let bytes: [UInt8] = (0..<length).map { _ in
                 round.isMultiple(of: 2)
-                    ? alphabet[Int(generator.next() % UInt64(alphabet.count))] : UInt8(truncatingIfNeeded: generator.next())
+                    ? alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    : UInt8(truncatingIfNeeded: generator.next())
             }
             if let error = parseError(bytes: bytes) {
                 #expect(error.position >= 0 && error.position <= max(bytes.count, 1))

@@ -13,7 +13,8 @@ struct FormulaTests {
     }
 
     @Test(arguments: [
-        ("[NH4+]", "H4N+"), ("[O-]", "O-"), ("[Fe+2]", "Fe+2"), ("[O-2]", "O-2"), ("[Na+].[Na+].[O-]S(=O)(=O)[O-]", "Na2O4S"),
+        ("[NH4+]", "H4N+"), ("[O-]", "O-"), ("[Fe+2]", "Fe+2"), ("[O-2]", "O-2"),
+        ("[Na+].[Na+].[O-]S(=O)(=O)[O-]", "Na2O4S"),
         ("[C+3]", "C+3"), ("C[N+](C)(C)C.[Cl-]", "C4H12ClN"),
     ])
     func formulaEndsWithTheNetCharge(smiles: String, formula: String) throws {

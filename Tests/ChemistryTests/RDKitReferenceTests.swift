@@ -15,7 +15,8 @@ struct RDKitReferenceTests {
     }
 
     static func loadRows() throws -> [Row] {
-        let url = try #require(Bundle.module.url(forResource: "rdkit_reference", withExtension: "tsv", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "rdkit_reference", withExtension: "tsv", subdirectory: "Fixtures"))
         let text = try String(contentsOf: url, encoding: .utf8)
         var rows: [Row] = []
         var inHeader = true
@@ -65,7 +66,8 @@ struct RDKitReferenceTests {
                     || abs(molecule.averageMolecularWeight - row.weight) > 1e-3
                 {
                     disagreements.append(
-                        "\(row.smiles): \(molecule.formula) \(molecule.heavyAtomCount) \(molecule.averageMolecularWeight), RDKit \(row.formula) \(row.heavyAtoms) \(row.weight)")
+                        "\(row.smiles): \(molecule.formula) \(molecule.heavyAtomCount) \(molecule.averageMolecularWeight), RDKit \(row.formula) \(row.heavyAtoms) \(row.weight)"
+                    )
                 }
             } catch {
                 disagreements.append("\(row.smiles): rejected (\(error)), RDKit accepts")

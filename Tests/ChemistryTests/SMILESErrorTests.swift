@@ -134,7 +134,9 @@ struct SMILESErrorTests {
         #expect(parseError("C" + suffix + "CC") != nil)
     }
 
-    @Test(arguments: [("C(C)(C)(C)(C)C", 0), ("CC[CH5]", 2), ("C[NH4]", 1), ("CN(C)(C)C", 1), ("[He]C", 0), ("[2H]1CC1", 0)])
+    @Test(arguments: [
+        ("C(C)(C)(C)(C)C", 0), ("CC[CH5]", 2), ("C[NH4]", 1), ("CN(C)(C)C", 1), ("[He]C", 0), ("[2H]1CC1", 0),
+    ])
     func overValentAtomIsAnErrorWithPosition(smiles: String, position: Int) {
         let error = parseError(smiles)
         #expect(error?.code == .invalidValence)
