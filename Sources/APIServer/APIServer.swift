@@ -11,8 +11,9 @@ public struct APIServer: Sendable {
     public struct Configuration: Sendable {
         /// Largest accepted upload or JSON body, in bytes.
         public var maxBodyBytes: Int = 2 << 30
-        /// Largest accepted JSON body, in bytes (JSON is parsed in memory).
-        public var maxJSONBodyBytes: Int = 64 << 20
+        /// Largest accepted JSON body, in bytes. JSON is parsed in memory, so large inputs belong
+        /// in a file upload, which is streamed to disk.
+        public var maxJSONBodyBytes: Int = 16 << 20
         /// Time between keep-alive comments on an event stream.
         public var keepAlive: Duration = .seconds(15)
         /// How often an event stream looks at the store for changes made by other processes.

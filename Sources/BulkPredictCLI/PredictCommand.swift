@@ -12,13 +12,10 @@ struct PredictCommand: AsyncParsableCommand {
 
     @Argument(help: "Input file: .csv/.tsv with a SMILES column, or .smi/.txt with one SMILES per line.") var input: String
     @OptionGroup var routingOptions: RoutingOptions
-    @Option(help: "Tasks run at once (default: the number of cores).") var concurrency = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "A JSON file adding models and recommendations to the built-in ones.") var modelsConfig: String?
+    @OptionGroup var engine: EngineOptions
     @Option(name: .shortAndLong, help: "Result file (.csv).") var output: String
-    @Option(help: "Log level.") var logLevel = "error"
 
     func run() async throws {
-        guard concurrency >= 1 else { throw CLIError("--concurrency must be at least 1") }
         let outputURL = URL(fileURLWithPath: output)
         guard outputURL.pathExtension.lowercased() == "csv" else {
             throw CLIError("cannot write '\(output)': the result format is chosen by extension, and .csv is the one supported")
@@ -27,8 +24,10 @@ struct PredictCommand: AsyncParsableCommand {
         guard FileManager.default.isReadableFile(atPath: inputURL.path) else { throw CLIError("cannot read input file '\(input)'") }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bulkpredict-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let logger = LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .error)
-        let environment = try LocalEnvironment(dataDirectory: scratch, concurrency: concurrency, modelsConfig: modelsConfig, logger: logger)
+        var engine = engine
+        // A local run prints its own summary; routine log lines would only clutter the terminal.
+        if engine.logLevel == "info" { engine.logLevel = "error" }
+        let environment = try engine.environment(dataDirectory: scratch)
         let coordinator = environment.coordinator
         let started = ContinuousClock.now
         var reading = RecordReader.Configuration(
@@ -37,10 +36,10 @@ struct PredictCommand: AsyncParsableCommand {
         reading.maximumRecordBytes = 1 << 20
         let submission = Submission(
             routing: routingOptions.routing, chunkSize: routingOptions.chunkSize,
-            maxParallel: routingOptions.maxParallel ?? concurrency, inputName: inputURL.lastPathComponent)
+            maxParallel: routingOptions.maxParallel ?? engine.concurrency, inputName: inputURL.lastPathComponent)
         let id = try await coordinator.submit(submission, file: inputURL, reading: reading)
         var configuration = WorkerService.Configuration()
-        configuration.slots = concurrency
+        configuration.slots = engine.concurrency
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
         let final = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }

@@ -14,17 +14,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory for the database and files.") var dataDir = "./bulkpredict-data"
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(help: "Tasks run at once by this process's workers (default: the number of cores).")
-    var concurrency = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "A JSON file adding models and recommendations to the built-in ones.") var modelsConfig: String?
     @Flag(help: "Serve the API only; leave the work to `bulkpredict worker` processes.") var noWorkers = false
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @OptionGroup var engine: EngineOptions
 
     func run() async throws {
-        guard concurrency >= 1 else { throw CLIError("--concurrency must be at least 1") }
-        let logger = LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .info)
-        let environment = try LocalEnvironment(
-            dataDirectory: URL(fileURLWithPath: dataDir), concurrency: concurrency, modelsConfig: modelsConfig, logger: logger)
+        let environment = try engine.environment(dataDirectory: URL(fileURLWithPath: dataDir))
+        let logger = environment.coordinator.logger
         let api = APIServer(
             coordinator: environment.coordinator, configuration: .init(uploadDirectory: environment.uploadDirectory))
         let host = host
@@ -35,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
         if !noWorkers {
             var workerConfiguration = WorkerService.Configuration()
-            workerConfiguration.slots = concurrency
+            workerConfiguration.slots = engine.concurrency
             services.append(.init(service: WorkerService(coordinator: environment.coordinator, configuration: workerConfiguration)))
         }
         let group = ServiceGroup(

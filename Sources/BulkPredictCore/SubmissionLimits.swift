@@ -12,6 +12,9 @@ public struct SubmissionLimits: Sendable, Equatable {
     public var maxRecords: Int = 5_000_000
     /// Longest accepted input line or SMILES, in bytes.
     public var maxRecordBytes: Int = 4_096
+    /// Most tasks one request may create (chunks × models): tiny chunks over a huge input would
+    /// make the queue itself the bottleneck.
+    public var maxTasks: Int = 100_000
 
     /// Creates limits for a deployment whose workers have `globalParallelism` slots in all.
     public init(globalParallelism: Int) {
@@ -28,6 +31,18 @@ public struct SubmissionLimits: Sendable, Equatable {
                 message: "max_parallel must be between 1 and \(globalParallelism), the global limit; got \(requested)")
         }
         return requested
+    }
+
+    /// Checks that `records` in chunks of `chunkSize` for `models` models stay within ``maxTasks``.
+    /// - Throws: ``SubmissionError`` naming the smallest chunk size that would do.
+    public func checkTaskCount(records: Int, chunkSize: Int, models: Int) throws(SubmissionError) {
+        let tasks = (records + chunkSize - 1) / chunkSize * models
+        guard tasks > maxTasks else { return }
+        let perModel = max(1, maxTasks / max(1, models))
+        let smallest = (records + perModel - 1) / perModel
+        throw SubmissionError(
+            code: .invalidOption, field: "chunk_size",
+            message: "chunk_size \(chunkSize) makes \(tasks) tasks for \(records) records × \(models) model(s); the limit is \(maxTasks) tasks, so use chunk_size \(smallest) or more")
     }
 
     /// The chunk size for a submission that asked for `requested`.

@@ -41,6 +41,7 @@ extension Coordinator {
             guard writer.count > 0 else {
                 throw SubmissionError(code: .emptyInput, message: "the input holds no records")
             }
+            try limits.checkTaskCount(records: writer.count, chunkSize: chunkSize, models: models.count)
             try writer.close()
         } catch {
             writer.discard()

@@ -13,29 +13,70 @@ struct TaskRunner: Sendable {
     enum Stop: Error {
         /// The request is being cancelled.
         case requestCancelled
-        /// The lease was lost: someone else owns the task now.
-        case leaseLost
     }
 
-    /// Runs `task` to its end. Returns the store's receipt, or `nil` when the task was released.
+    /// A model that threw: its message is the model's own and is shown in the error rows.
+    struct ModelFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `task` to its end. Returns the store's receipt, or `nil` when the task was given back
+    /// or its ending could not be recorded (the lease then brings it back).
     func run(_ task: ClaimedTask) async -> FinishReceipt? {
-        let store = coordinator.store
+        let ending: TaskEnding
         do {
             let outputKey = BlobKeys.chunk(task.requestID.rawValue, task: task.taskID, attempt: task.attempt)
             let counts = try await produce(task, outputKey: outputKey)
-            return try await store.finish(task, as: .succeeded(outputKey: outputKey, succeeded: counts.succeeded, failed: counts.failed))
+            ending = .succeeded(outputKey: outputKey, succeeded: counts.succeeded, failed: counts.failed)
         } catch Stop.requestCancelled {
-            return try? await store.finish(task, as: .cancelled)
-        } catch Stop.leaseLost {
-            return nil
+            ending = .cancelled
         } catch is CancellationError {
             // The process is shutting down: give the task back for another worker.
-            try? await store.release(task)
+            await record { try await $0.release(task) }
             return nil
+        } catch let failure as ModelFailure {
+            ending = .failed(reason: "\(task.modelID) failed on this chunk: \(failure.description)")
+        } catch let failure as EngineError {
+            ending = .failed(reason: failure.message)
         } catch {
-            coordinator.logger.warning("task failed", metadata: ["task": "\(task.taskID)", "error": "\(error)"])
-            return try? await store.finish(task, as: .failed(reason: "\(task.modelID) failed on this chunk: \(error)"))
+            // File and database errors name paths and internals: log them, show a plain reason.
+            coordinator.logger.error("task failed", metadata: ["task": "\(task.taskID)", "error": "\(error)"])
+            ending = .failed(reason: "an internal error stopped this chunk; see the server log")
         }
+        return await record { try await $0.finish(task, as: ending) }
+    }
+
+    /// Writes a task's ending to the store even while the caller is being cancelled: an ending
+    /// that is computed but never recorded would waste the work or leave the task hanging.
+    private func record<T: Sendable>(_ write: @escaping @Sendable (any JobStore) async throws -> T) async -> T? {
+        let store = coordinator.store
+        let logger = coordinator.logger
+        return await Task {
+            do {
+                return try await write(store)
+            } catch {
+                logger.error("could not record a task's ending; its lease will bring it back", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }.value
+    }
+
+    /// The outcome itself, or an error row when its values do not match the declared outputs: a
+    /// value of the wrong type must never turn into a silently empty cell.
+    static func checked(_ outcome: RecordOutcome, against types: [ValueType]) -> RecordOutcome {
+        guard case .values(let values) = outcome else { return outcome }
+        guard values.count == types.count else {
+            return .error("the model returned \(values.count) values for \(types.count) declared outputs")
+        }
+        for (index, (value, type)) in zip(values, types).enumerated() {
+            let matches: Bool =
+                switch (value, type) {
+                case (.null, _), (.bool, .bool), (.int, .int), (.double, .double), (.string, .string): true
+                default: false
+                }
+            if !matches { return .error("the model returned a value of the wrong type for output \(index + 1) (declared \(type.rawValue))") }
+        }
+        return outcome
     }
 
     /// Runs the model in a child task and cancels it as soon as the request is known to be
@@ -43,7 +84,15 @@ struct TaskRunner: Sendable {
     private func predictWatchingCancel(_ predictor: any Predictor, _ inputs: [String], requestID: RequestID) async throws -> [RecordOutcome] {
         let board = coordinator.cancelBoard
         return try await withThrowingTaskGroup(of: [RecordOutcome].self) { group in
-            group.addTask { try await predictor.predict(inputs) }
+            group.addTask {
+                do {
+                    return try await predictor.predict(inputs)
+                } catch let error as CancellationError {
+                    throw error
+                } catch {
+                    throw ModelFailure(description: "\(error)")
+                }
+            }
             group.addTask {
                 while true {
                     try await Task.sleep(for: .milliseconds(50))
@@ -77,7 +126,7 @@ struct TaskRunner: Sendable {
         guard outcomes.count == inputs.count else {
             throw EngineError("the model returned \(outcomes.count) outcomes for \(inputs.count) records")
         }
-        let width = predictor.descriptor.outputs.count
+        let types = predictor.descriptor.outputs.map(\.type)
         let writer = try ChunkOutput.Writer(url: try coordinator.blobs.fileURL(for: outputKey))
         do {
             var next = outcomes.makeIterator()
@@ -85,11 +134,7 @@ struct TaskRunner: Sendable {
                 if let error = readErrors[position] {
                     try writer.append(.error(error))
                 } else if let outcome = next.next() {
-                    if case .values(let values) = outcome, values.count != width {
-                        try writer.append(.error("the model returned \(values.count) values for \(width) declared outputs"))
-                    } else {
-                        try writer.append(outcome)
-                    }
+                    try writer.append(Self.checked(outcome, against: types))
                 }
             }
             try writer.close()

@@ -1,28 +1,30 @@
+import Foundation
 import Synchronization
 
-/// A wake-up call for one waiting loop: ``notify()`` ends the current or next ``wait(timeout:)``.
+/// A wake-up call for waiting loops: ``notify()`` ends every current ``wait(timeout:)``, or the
+/// next one if nobody waits.
 ///
 /// Notifications do not queue up beyond one, which is what a "something changed, look again" loop
 /// needs.
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// Wakes the waiter, or the next one if nobody waits now.
+    /// Wakes every waiter, or the next one if nobody waits now.
     func notify() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !state.waiters.isEmpty else {
+                state.pending = true
+                return []
             }
-            state.pending = true
-            return nil
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns on notification, after `timeout`, or on cancellation, whichever comes first.
@@ -36,6 +38,7 @@ final class WakeSignal: Sendable {
     }
 
     private func waitForNotification() async {
+        let key = UUID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -43,16 +46,14 @@ final class WakeSignal: Sendable {
                         state.pending = false
                         return true
                     }
-                    state.waiter = continuation
+                    state.waiters[key] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
+            // Only this waiter's continuation, and only if notify() has not taken it already.
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: key) }
             waiter?.resume()
         }
     }

@@ -46,36 +46,51 @@ public struct WorkerService: Service {
         let running = RunningTasks()
         let finalizer = Finalizer(coordinator: coordinator)
         // Requests that ended while this process was down are merged now.
-        for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
+        for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await self.sweep(running: running) }
+            group.addTask { try await self.sweep(running: running, finalizer: finalizer) }
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                var claimedAny = false
-                while running.count < configuration.slots,
-                    let task = try await coordinator.store.claim(workerID: configuration.workerID, lease: configuration.lease)
-                {
-                    claimedAny = true
-                    running.insert(task.taskID, task.requestID)
-                    coordinator.hub.changed(task.requestID)
-                    group.addTask {
-                        let receipt = await self.execute(task)
-                        coordinator.hub.changed(task.requestID)
-                        if receipt?.requestReadyToMerge == true { await finalizer.mergeIfReady(task.requestID) }
-                        // Only now is the slot free: an idle check must not see a merge as idle.
-                        running.remove(task.taskID)
-                        coordinator.notifyWork()
+                do {
+                    let claimedAny = try await claimWhileSlotsAreFree(running: running, finalizer: finalizer, group: &group)
+                    if configuration.exitWhenIdle, !claimedAny, running.count == 0, try await coordinator.store.pendingTaskCount() == 0 {
+                        for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
+                        break
                     }
-                }
-                if configuration.exitWhenIdle, !claimedAny, running.count == 0,
-                    try await coordinator.store.pendingTaskCount() == 0
-                {
-                    for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
+                } catch is CancellationError {
                     break
+                } catch {
+                    // A busy or briefly unavailable store must not take the process down: back off and retry.
+                    coordinator.logger.error("worker could not reach the job store; retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: configuration.idlePoll * 4)
                 }
                 await coordinator.workAvailable.wait(timeout: configuration.idlePoll)
             }
             group.cancelAll()
         }
+    }
+
+    /// Claims and starts tasks until the slots are full or nothing is claimable; returns whether it
+    /// started any.
+    private func claimWhileSlotsAreFree(
+        running: RunningTasks, finalizer: Finalizer, group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) async throws -> Bool {
+        var claimedAny = false
+        while running.count < configuration.slots,
+            let task = try await coordinator.store.claim(workerID: configuration.workerID, lease: configuration.lease)
+        {
+            claimedAny = true
+            running.insert(task.taskID, task.requestID)
+            coordinator.hub.changed(task.requestID)
+            group.addTask {
+                let receipt = await self.execute(task)
+                coordinator.hub.changed(task.requestID)
+                if receipt?.requestReadyToMerge == true { await finalizer.mergeIfReady(task.requestID) }
+                // Only now is the slot free: an idle check must not see a merge as idle.
+                running.remove(task.taskID)
+                coordinator.notifyWork()
+            }
+        }
+        return claimedAny
     }
 
     /// Runs one task while renewing its lease beside it.
@@ -98,7 +113,7 @@ public struct WorkerService: Service {
 
     /// Periodically learns which running requests were cancelled (possibly by another process)
     /// and rescues tasks whose worker died.
-    private func sweep(running: RunningTasks) async throws {
+    private func sweep(running: RunningTasks, finalizer: Finalizer) async throws {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.sweepInterval)
             let live = running.requestIDs
@@ -110,6 +125,8 @@ public struct WorkerService: Service {
                 coordinator.logger.warning("rescued tasks with expired leases", metadata: ["count": "\(rescued)"])
                 coordinator.notifyWork()
             }
+            // A merge whose start failed (a store error after the last task) is retried here.
+            for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }
         }
     }
 }

@@ -90,13 +90,16 @@ public final class RecordReader {
             if first.isEmpty { continue }
             var bytes = Array(first)
             var fields = DelimitedRow.fields(bytes[...], separator: separator)
-            // A quoted field may hold line breaks: keep joining lines until the quote closes.
+            let opened = lineNumber
+            // A quoted field may hold line breaks: keep joining lines until the quote closes. A quote
+            // that never closes would swallow every following record, so the file is refused.
             while fields == nil {
-                guard let more = try nextLine() else {
-                    return InputRecord(id: nil, input: "", error: "line \(lineNumber): a quoted field is never closed")
-                }
-                guard case .text(let continuation) = more, bytes.count + continuation.count < configuration.maximumRecordBytes else {
-                    return tooLong()
+                guard let more = try nextLine(), case .text(let continuation) = more,
+                    bytes.count + continuation.count < configuration.maximumRecordBytes
+                else {
+                    throw SubmissionError(
+                        code: .unreadableInput,
+                        message: "line \(opened): a quoted field opens there and does not close within \(configuration.maximumRecordBytes) bytes")
                 }
                 bytes.append(UInt8(ascii: "\n"))
                 bytes.append(contentsOf: continuation)

@@ -7,8 +7,10 @@ extension SQLiteJobStore {
         let leaseMS = lease.milliseconds
         let token = UUID().uuidString
         return try await immediate { db in
-            // Oldest request first; a request is skipped while it already runs `max_parallel` tasks,
-            // and only requests whose state allows work (not cancelling) are considered.
+            // Oldest request first (rowid breaks ties within a millisecond), skipping requests that
+            // already run `max_parallel` tasks or may not run at all (cancelling); then that
+            // request's lowest waiting task. Picking the request first keeps the query cheap however
+            // many tasks wait.
             let claimable = SQL.list(Lifecycle.sources(of: TaskEvent.claimed))
             let working = SQL.list([RequestState.queued, .running])
             guard
@@ -18,14 +20,15 @@ extension SQLiteJobStore {
                         SELECT t.id, t.request_id, t.start_row, t.row_count, t.input_offset, t.attempt,
                                j.id AS job_id, j.model_id, j.state AS job_state,
                                r.input_key, r.state AS request_state
-                        FROM tasks t
-                        JOIN requests r ON r.id = t.request_id
+                        FROM requests r
+                        JOIN tasks t ON t.id = (
+                            SELECT w.id FROM tasks w
+                            WHERE w.request_id = r.id AND w.state IN \(claimable) AND w.run_after <= \(SQL.nowMS)
+                            ORDER BY w.id LIMIT 1)
                         JOIN jobs j ON j.id = t.job_id
-                        WHERE t.state IN \(claimable) AND t.run_after <= \(SQL.nowMS)
-                          AND r.state IN \(working)
-                          AND (SELECT COUNT(*) FROM tasks x WHERE x.request_id = t.request_id AND x.state = 'running')
-                              < r.max_parallel
-                        ORDER BY r.created_at, r.id, t.id
+                        WHERE r.state IN \(working)
+                          AND (SELECT COUNT(*) FROM tasks x WHERE x.request_id = r.id AND x.state = 'running') < r.max_parallel
+                        ORDER BY r.created_at, r.rowid
                         LIMIT 1
                         """)
             else { return nil }
@@ -78,7 +81,11 @@ extension SQLiteJobStore {
                     WHERE id = ? AND lease_token = ? AND state IN \(SQL.list(Lifecycle.sources(of: TaskEvent.released)))
                     """,
                 arguments: [try Lifecycle.next(TaskState.running, on: .released).rawValue, task.taskID, task.leaseToken])
-            if db.changesCount == 1 { try Self.bumpRevision(db, task.requestID.rawValue) }
+            if db.changesCount == 1 {
+                try Self.bumpRevision(db, task.requestID.rawValue)
+                // The released task may have been the last one running of a cancelling request.
+                try Self.drainIfCancelling(db, requestID: task.requestID.rawValue)
+            }
         }
     }
 

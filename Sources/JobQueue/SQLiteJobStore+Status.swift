@@ -11,7 +11,7 @@ extension SQLiteJobStore {
         try await pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM requests WHERE owner = ?", arguments: [owner]) ?? 0
             let ids = try String.fetchAll(
-                db, sql: "SELECT id FROM requests WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                db, sql: "SELECT id FROM requests WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
                 arguments: [owner, limit, offset])
             let requests = try ids.compactMap { try Self.loadStatus(db, id: $0, owner: owner) }
             return (requests, total)

@@ -37,6 +37,15 @@ public enum TestModels {
         }
     }
 
+    /// Breaks the predictor contract: returns a string where an integer is declared.
+    public struct WrongType: Predictor {
+        public let descriptor: ModelDescriptor
+
+        public func predict(_ inputs: [String]) async throws -> [RecordOutcome] {
+            inputs.map { .values([.string($0)]) }
+        }
+    }
+
     /// The error `Exploding` throws.
     public enum EngineTestError: Error, CustomStringConvertible {
         case boom
@@ -49,13 +58,14 @@ public enum TestModels {
             targets: ["testing"], runner: .builtin(id))
     }
 
-    /// The built-in registry plus `test.slow` (delay per record), `test.exploding` and `test.short`,
+    /// The built-in registry plus `test.slow` (delay per record), `test.exploding`, `test.short` and `test.wrongtype`,
     /// with target `testing` recommending `test.slow`.
     public static func registry(slowDelay: Duration = .milliseconds(20)) -> ModelRegistry {
         var registry = ModelRegistry.builtIn
         registry.addBuiltIn(descriptor("test.slow")) { Slow(descriptor: $0, delay: slowDelay) }
         registry.addBuiltIn(descriptor("test.exploding")) { Exploding(descriptor: $0) }
         registry.addBuiltIn(descriptor("test.short")) { Short(descriptor: $0) }
+        registry.addBuiltIn(descriptor("test.wrongtype")) { WrongType(descriptor: $0) }
         try? registry.recommend(Recommendation(target: "testing", model: "test.slow"))
         return registry
     }

@@ -15,7 +15,8 @@ import Testing
         defer { harness.remove() }
         try await harness.withWorker {
             try await harness.application().test(.router) { client in
-                let body = try json(["records": ["CCO", ["smiles": "c1ccccc1", "id": "benzene"], ["smiles": "C1CC", "id": 7]], "models": ["chem.formula"]])
+                // 1 and 0 are integers in JSON, not booleans: chunk_size 1 must be accepted.
+                let body = try json(["records": ["CCO", ["smiles": "c1ccccc1", "id": "benzene"], ["smiles": "C1CC", "id": 7]], "models": ["chem.formula"], "chunk_size": 1, "max_parallel": 1])
                 let id = try await client.execute(
                     uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
                 ) { response in
@@ -123,6 +124,9 @@ import Testing
             }
             try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "priority": 9]), status: .badRequest, detail: "unknown field(s): priority")
             try await expectProblem("/api/v1/requests", "application/json", ByteBuffer(string: "{not json"), status: .badRequest, detail: "not valid JSON")
+            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "chunk_size": "big"]), status: .badRequest, detail: "'chunk_size': expected an integer")
+            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C", ["id": "x"]], "models": ["chem.formula"]]), status: .badRequest, detail: "'records[1]' needs a 'smiles' string")
+            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C", ["smiles": "C", "name": "x"]], "models": ["chem.formula"]]), status: .badRequest, detail: "'records[1]' has unknown field(s): name")
             try await expectProblem("/api/v1/requests", "application/json", try json(["records": [], "models": ["chem.formula"]]), status: .badRequest, detail: "no records")
             try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "max_parallel": 64]), status: .unprocessableContent, detail: "max_parallel must be between 1 and 4")
             try await expectProblem("/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(string: "name,structure\nx,C\n"), status: .badRequest, detail: "no 'smiles' column")

@@ -34,40 +34,33 @@ import Testing
         "queued+cancelled": .cancelled, "retrying+cancelled": .cancelled, "running+cancelled": .cancelled,
     ]
 
-    @Test(arguments: RequestState.allCases)
-    func everyRequestTransition(state: RequestState) {
-        for event in RequestEvent.allCases {
+    /// Checks every event in `state` against the expected table of legal transitions.
+    func checkEveryEvent<State: RawRepresentable & Equatable, Event: RawRepresentable & CaseIterable>(
+        in state: State, legal: [String: State], next: (State, Event) throws -> State
+    ) where State.RawValue == String, Event.RawValue == String {
+        for event in Event.allCases {
             let key = "\(state.rawValue)+\(event.rawValue)"
-            if let expected = Self.requestLegal[key] {
-                #expect((try? Lifecycle.next(state, on: event)) == expected, "\(key)")
+            if let expected = legal[key] {
+                #expect((try? next(state, event)) == expected, "\(key)")
             } else {
-                #expect(throws: TransitionError.self, "\(key) must be illegal") { try Lifecycle.next(state, on: event) }
+                #expect(throws: TransitionError.self, "\(key) must be illegal") { try next(state, event) }
             }
         }
+    }
+
+    @Test(arguments: RequestState.allCases)
+    func everyRequestTransition(state: RequestState) {
+        checkEveryEvent(in: state, legal: Self.requestLegal) { (state, event: RequestEvent) in try Lifecycle.next(state, on: event) }
     }
 
     @Test(arguments: JobState.allCases)
     func everyJobTransition(state: JobState) {
-        for event in JobEvent.allCases {
-            let key = "\(state.rawValue)+\(event.rawValue)"
-            if let expected = Self.jobLegal[key] {
-                #expect((try? Lifecycle.next(state, on: event)) == expected, "\(key)")
-            } else {
-                #expect(throws: TransitionError.self, "\(key) must be illegal") { try Lifecycle.next(state, on: event) }
-            }
-        }
+        checkEveryEvent(in: state, legal: Self.jobLegal) { (state, event: JobEvent) in try Lifecycle.next(state, on: event) }
     }
 
     @Test(arguments: TaskState.allCases)
     func everyTaskTransition(state: TaskState) {
-        for event in TaskEvent.allCases {
-            let key = "\(state.rawValue)+\(event.rawValue)"
-            if let expected = Self.taskLegal[key] {
-                #expect((try? Lifecycle.next(state, on: event)) == expected, "\(key)")
-            } else {
-                #expect(throws: TransitionError.self, "\(key) must be illegal") { try Lifecycle.next(state, on: event) }
-            }
-        }
+        checkEveryEvent(in: state, legal: Self.taskLegal) { (state, event: TaskEvent) in try Lifecycle.next(state, on: event) }
     }
 
     @Test func terminalStatesAcceptNothingButARepeatedCancel() {

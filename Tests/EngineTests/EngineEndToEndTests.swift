@@ -58,7 +58,7 @@ import Testing
         defer { harness.remove() }
         let inputs = (0..<30).map { $0 == 12 ? "boom" : "C" }
         let id = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: ["test.exploding", "test.short"]), chunkSize: 10),
+            Submission(routing: RoutingSpec(models: ["test.exploding", "test.short", "test.wrongtype"]), chunkSize: 10),
             records: inputs.map { InputRecord(id: nil, input: $0) })
         let status = try await harness.withWorker { try await harness.waitUntilTerminal(id) }
         #expect(status.state == .completedWithErrors)
@@ -69,6 +69,8 @@ import Testing
         #expect(table.value(15, "test.exploding.error")?.contains("boom record") == true)
         #expect(table.value(25, "test.exploding.length") == "1")
         #expect(table.value(0, "test.short.error")?.contains("returned 9 outcomes for 10 records") == true)
+        #expect(status.jobs[2].failed == 30, "a value of the wrong type is an error, never an empty cell")
+        #expect(table.value(3, "test.wrongtype.error") == "the model returned a value of the wrong type for output 1 (declared int)")
     }
 
     @Test func cancelStopsRunningWorkWithinTheDrainAndLeavesNoResult() async throws {
@@ -78,7 +80,9 @@ import Testing
             Submission(routing: RoutingSpec(models: ["test.slow"]), chunkSize: 50, maxParallel: 2),
             records: (0..<1_000).map { InputRecord(id: nil, input: "C\($0)") })
         try await harness.withWorker(slots: 2) {
+            let deadline = ContinuousClock.now + .seconds(30)
             while try await harness.store.status(of: id, owner: nil)?.jobs.first?.tasksRunning != 2 {
+                guard ContinuousClock.now < deadline else { throw HarnessError(message: "the tasks never started") }
                 try await Task.sleep(for: .milliseconds(10))
             }
             let started = ContinuousClock.now
@@ -112,6 +116,17 @@ import Testing
         #expect(try await harness.store.list(owner: "local", limit: 10, offset: 0).total == 0)
         let inputs = harness.directory.file("blobs/inputs")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: inputs.path))?.isEmpty ?? true)
+    }
+
+    @Test func tinyChunksOverAHugeInputAreRefusedNamingTheSmallestChunkSizeThatWorks() async throws {
+        var limits = SubmissionLimits(globalParallelism: 2)
+        limits.maxTasks = 50
+        #expect(throws: SubmissionError(
+            code: .invalidOption, field: "chunk_size",
+            message: "chunk_size 1 makes 200 tasks for 100 records × 2 model(s); the limit is 50 tasks, so use chunk_size 4 or more")) {
+            try limits.checkTaskCount(records: 100, chunkSize: 1, models: 2)
+        }
+        #expect(throws: Never.self) { try limits.checkTaskCount(records: 100, chunkSize: 4, models: 2) }
     }
 
     @Test func requestsFinishedWhileNoWorkerRanAreMergedWhenOneStarts() async throws {

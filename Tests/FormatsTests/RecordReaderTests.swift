@@ -47,6 +47,17 @@ import Testing
         #expect(result[3] == InputRecord(id: "d", input: "CC"))
     }
 
+    @Test func anUnclosedQuoteRefusesTheFileNamingTheLine() throws {
+        var configuration = RecordReader.Configuration(format: .csv)
+        configuration.maximumRecordBytes = 200
+        let text = "smiles,id\nCCO,a\n\"C,b\n" + (0..<100).map { "CC,x\($0)" }.joined(separator: "\n")
+        #expect {
+            try records(text, configuration)
+        } throws: { error in
+            (error as? SubmissionError)?.message == "line 3: a quoted field opens there and does not close within 200 bytes"
+        }
+    }
+
     @Test func emptyFileIsAnError() throws {
         #expect(throws: SubmissionError.self) { try records("", .init(format: .csv)) }
     }

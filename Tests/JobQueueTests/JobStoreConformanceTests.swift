@@ -192,6 +192,35 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func releasingTheLastRunningTaskOfACancellingRequestDrainsIt(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 20, chunkSize: 10)
+            try await store.submit(request)
+            let tasks = try await claimAll(store)
+            #expect(tasks.count == 2)
+            #expect(try await store.cancel(request.id, owner: nil) == .accepted(.cancelling))
+            _ = try await store.finish(tasks[0], as: .cancelled)
+            try await store.release(tasks[1])
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.state == .cancelled)
+            #expect(status.jobs[0].cancelled == 20)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func requestsSubmittedInTheSameMillisecondAreServedInSubmissionOrder(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var ids: [RequestID] = []
+            for _ in 0..<30 {
+                let request = StoreFixtures.request(records: 1, chunkSize: 1, maxParallel: 1)
+                ids.append(request.id)
+                try await store.submit(request)
+            }
+            #expect(try await claimAll(store).map(\.requestID) == ids)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let request = StoreFixtures.request(records: 10)

@@ -35,7 +35,7 @@ extension APIServer {
         let id: RequestID
         if contentType.hasPrefix("application/json") {
             let body = try await Self.collect(request, limit: configuration.maxJSONBodyBytes)
-            let parsed = try SubmitBody(json: body)
+            let parsed = try SubmitBody.parse(body)
             let submission = Submission(
                 owner: owner(of: request), routing: parsed.routing, chunkSize: parsed.chunkSize, maxParallel: parsed.maxParallel,
                 inputName: parsed.inputName)

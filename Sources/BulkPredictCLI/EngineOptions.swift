@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options of every command that runs the engine in this process (`serve`, `worker`, `predict`).
+struct EngineOptions: ParsableArguments {
+    @Option(help: "Tasks run at once by this process (default: the number of cores).")
+    var concurrency = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "A JSON file adding models and recommendations to the built-in ones.") var modelsConfig: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// Opens the embedded deployment in `dataDirectory` with these options.
+    func environment(dataDirectory: URL) throws -> LocalEnvironment {
+        try LocalEnvironment(
+            dataDirectory: dataDirectory, concurrency: concurrency, modelsConfig: modelsConfig,
+            logger: LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .info))
+    }
+}
