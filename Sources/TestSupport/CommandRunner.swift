@@ -43,15 +43,27 @@ public enum CommandRunner {
 
     /// Runs `bulkpredict` with `arguments` to its end.
     public static func run(_ arguments: [String]) throws -> Output {
-        let out = Pipe()
-        let err = Pipe()
-        let process = try start(arguments, stdout: out, stderr: err)
-        // Read before waiting, so a chatty command cannot fill the pipe and block.
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        // Files, not pipes: a child that fills one pipe while the other is being read would block.
+        let directory = try TemporaryDirectory(prefix: "command")
+        defer { directory.remove() }
+        let outURL = directory.file("stdout")
+        let errURL = directory.file("stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
         process.waitUntilExit()
+        try out.close()
+        try err.close()
         return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
+            stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
 }

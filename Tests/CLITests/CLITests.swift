@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -103,19 +104,22 @@ import Testing
         #expect(try CSVTable(contentsOf: result).rows.count == 3_000)
     }
 
-    /// Reads the server's "listening on URL" line.
+    /// Reads the server's "listening on URL" line without blocking past the deadline.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
-        let handle = pipe.fileHandleForReading
-        var text = ""
+        let text = Mutex("")
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        defer { pipe.fileHandleForReading.readabilityHandler = nil }
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let data = handle.availableData
-            if data.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: "listening on "), let end = text[range.upperBound...].firstIndex(of: "\n") {
-                return String(text[range.upperBound..<end])
+            let seen = text.withLock { $0 }
+            if let range = seen.range(of: "listening on "), let end = seen[range.upperBound...].firstIndex(of: "\n") {
+                return String(seen[range.upperBound..<end])
             }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        throw HarnessError(message: "the server did not report its address: \(text)")
+        throw HarnessError(message: "the server did not report its address: \(text.withLock { $0 })")
     }
 }
