@@ -53,38 +53,34 @@ struct Finalizer: Sendable {
         return (names, types)
     }
 
+    /// Writes the CSV result. Cells are copied from the stored files as bytes (unescaped and
+    /// quoted only where needed) rather than decoded into values and formatted again: the merge
+    /// touches every cell of every row, so this is most of its cost.
     private func write(_ plan: MergePlan) throws -> MergeResult {
         let (names, types) = try columns(for: plan)
         let key = BlobKeys.resultCSV(plan.requestID.rawValue)
-        let url = try coordinator.blobs.fileURL(for: key)
-        let writer = try CSVResultWriter(url: url, columns: names)
+        let writer = try CSVResultWriter(url: try coordinator.blobs.fileURL(for: key), columns: names)
         var hasErrors = false
         do {
             let input = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: plan.inputKey))
             let cursors = try plan.jobs.enumerated().map { index, job in
                 try ChunkCursor(chunks: job.chunks, types: types[index], blobs: coordinator.blobs)
             }
-            var row: [OutputValue] = []
+            var row: [UInt8] = []
             for position in 0..<plan.recordCount {
-                guard let record = try input.next() else {
+                row.removeAll(keepingCapacity: true)
+                row.append(contentsOf: String(position).utf8)
+                row.append(CSVCell.comma)
+                guard try input.appendCSVCells(to: &row) else {
                     throw EngineError("stored input ended at record \(position) of \(plan.recordCount)")
                 }
-                row.removeAll(keepingCapacity: true)
-                row.append(.int(Int64(position)))
-                row.append(record.id.map(OutputValue.string) ?? .null)
-                row.append(.string(record.input))
-                for index in cursors.indices {
-                    switch try cursors[index].next(position: position) {
-                    case .values(let values):
-                        row.append(contentsOf: values)
-                        row.append(.null)
-                    case .error(let message):
-                        hasErrors = true
-                        row.append(contentsOf: repeatElement(.null, count: types[index].count))
-                        row.append(.string(message))
-                    }
+                for cursor in cursors where try cursor.appendNext(position: position, to: &row) {
+                    hasErrors = true
                 }
-                try writer.appendRow(row)
+                try writer.appendEncodedRow(row)
+            }
+            if try input.appendCSVCells(to: &row) {
+                throw EngineError("stored input has more than \(plan.recordCount) records")
             }
             try writer.close()
         } catch {
@@ -111,22 +107,24 @@ final class ChunkCursor {
         self.blobs = blobs
     }
 
-    func next(position: Int) throws -> RecordOutcome {
+    /// Appends `,cell…,error` for the record at `position`; returns whether it is an error row.
+    func appendNext(position: Int, to row: inout [UInt8]) throws -> Bool {
         if remaining == 0 { try advance(to: position) }
         remaining -= 1
         let chunk = chunks[index]
-        switch chunk.state {
-        case .succeeded:
-            guard let outcome = try reader?.next() else {
-                throw EngineError("chunk output for records \(chunk.startRow)… is shorter than \(chunk.rowCount) rows")
-            }
-            if remaining == 0, try reader?.next() != nil {
-                throw EngineError("chunk output for records \(chunk.startRow)… is longer than \(chunk.rowCount) rows")
-            }
-            return outcome
-        case .cancelled: return .error("cancelled before this record ran")
-        default: return .error(chunk.error ?? "the model did not produce a result for this record")
+        guard chunk.state == .succeeded else {
+            let message = chunk.state == .cancelled ? "cancelled before this record ran" : chunk.error ?? "the model did not produce a result for this record"
+            for _ in 0...types.count { row.append(CSVCell.comma) }
+            CSVCell.append(message.utf8, to: &row)
+            return true
         }
+        guard let failed = try reader?.appendCSVCells(to: &row) else {
+            throw EngineError("chunk output for records \(chunk.startRow)… is shorter than \(chunk.rowCount) rows")
+        }
+        if remaining == 0, try reader?.appendCSVCells(to: &row) != nil {
+            throw EngineError("chunk output for records \(chunk.startRow)… is longer than \(chunk.rowCount) rows")
+        }
+        return failed
     }
 
     private func advance(to position: Int) throws {

@@ -113,7 +113,7 @@ struct TaskRunner: Sendable {
         var readErrors: [Int: String] = [:]
         inputs.reserveCapacity(task.rowCount)
         for position in 0..<task.rowCount {
-            guard let record = try reader.next() else {
+            guard let record = try reader.nextInput() else {
                 throw EngineError("stored input ended at record \(task.startRow + position)")
             }
             if let error = record.error {

@@ -50,18 +50,16 @@ public final class CSVResultWriter {
     public func discard() { file.discard() }
 
     static func appendCell(_ text: String, to line: inout [UInt8]) {
-        let needsQuotes = text.utf8.contains {
-            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
-        }
-        guard needsQuotes else {
-            line.append(contentsOf: text.utf8)
-            return
-        }
-        line.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") { line.append(byte) }
-            line.append(byte)
-        }
-        line.append(UInt8(ascii: "\""))
+        CSVCell.append(text.utf8, to: &line)
     }
+
+    /// Appends one row already encoded as CSV cells (without the line ending).
+    /// - Throws: when writing fails.
+    public func appendEncodedRow(_ cells: [UInt8]) throws {
+        try file.write(cells)
+        try file.write(Self.lineEnd)
+        rowCount += 1
+    }
+
+    static let lineEnd: [UInt8] = [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
 }

@@ -82,6 +82,42 @@ public enum ChunkOutput {
             self.types = types
         }
 
+        /// Appends the next record's cells as CSV (one per declared column, then the error cell),
+        /// straight from the stored bytes. Returns `nil` at the end, else whether the record failed.
+        /// - Throws: when the file is damaged.
+        public func appendCSVCells(to row: inout [UInt8]) throws -> Bool? {
+            guard let line = try lines.next() else { return nil }
+            guard case .text(let bytes) = line, let marker = bytes.first, bytes.count >= 1 else {
+                throw StoredInputError(message: "damaged chunk output")
+            }
+            if marker == UInt8(ascii: "!") {
+                for _ in types { row.append(CSVCell.comma) }
+                row.append(CSVCell.comma)
+                CSVCell.appendEscaped(bytes.dropFirst(2), to: &row)
+                return true
+            }
+            guard marker == UInt8(ascii: "=") else { throw StoredInputError(message: "damaged chunk output") }
+            var start: Int? = bytes.count > 1 ? bytes.startIndex + 2 : nil
+            for type in types {
+                guard let from = start else { throw StoredInputError(message: "damaged chunk output: expected \(types.count) values") }
+                let (field, next) = FieldEscaping.field(in: bytes, from: from)
+                start = next
+                row.append(CSVCell.comma)
+                if FieldEscaping.isNull(field) { continue }
+                switch type {
+                case .bool: row.append(contentsOf: field.first == UInt8(ascii: "1") ? Self.trueBytes : Self.falseBytes)
+                case .int, .double: row.append(contentsOf: field)
+                case .string: CSVCell.appendEscaped(field, to: &row)
+                }
+            }
+            guard start == nil else { throw StoredInputError(message: "damaged chunk output: expected \(types.count) values") }
+            row.append(CSVCell.comma)
+            return false
+        }
+
+        static let trueBytes = Array("true".utf8)
+        static let falseBytes = Array("false".utf8)
+
         /// The next record's outcome, or `nil` at the end.
         /// - Throws: when the file is damaged.
         public func next() throws -> RecordOutcome? {

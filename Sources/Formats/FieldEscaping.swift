@@ -33,6 +33,12 @@ enum FieldEscaping {
         guard bytes.contains(backslash) else { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        unescape(bytes, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the unescaped bytes of one field.
+    static func unescape(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         var index = bytes.startIndex
         while index < bytes.endIndex {
             let byte = bytes[index]
@@ -50,7 +56,21 @@ enum FieldEscaping {
                 index += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether a field is the null marker `\N`.
+    @inline(__always)
+    static func isNull(_ field: ArraySlice<UInt8>) -> Bool {
+        field.count == 2 && field[field.startIndex] == backslash && field[field.startIndex + 1] == UInt8(ascii: "N")
+    }
+
+    /// The next field of `line` starting at `start`, and where the one after it starts (or `nil`).
+    @inline(__always)
+    static func field(in line: ArraySlice<UInt8>, from start: Int) -> (field: ArraySlice<UInt8>, next: Int?) {
+        if let tabIndex = line[start...].firstIndex(of: tab) {
+            return (line[start..<tabIndex], tabIndex + 1)
+        }
+        return (line[start...], nil)
     }
 
     /// Splits a line at tabs.

@@ -43,7 +43,7 @@ public final class LineReader {
         var skipping = false
         var scanFrom = start
         while true {
-            if let newline = buffer[scanFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = Self.newline(in: buffer, from: scanFrom) {
                 let lineStart = start
                 offset += UInt64(newline + 1 - start)
                 start = newline + 1
@@ -73,6 +73,18 @@ public final class LineReader {
             let scanned = buffer.count - start
             try fill()
             scanFrom = start + scanned
+        }
+    }
+
+    /// The index of the first `\n` at or after `start`; `memchr` is far faster than a generic search.
+    @inline(__always)
+    static func newline(in buffer: [UInt8], from start: Int) -> Int? {
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard let base = bytes.baseAddress, let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else {
+                return nil
+            }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 

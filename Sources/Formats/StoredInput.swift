@@ -69,14 +69,40 @@ public enum StoredInput {
         /// The next record, or `nil` at the end.
         /// - Throws: when reading fails or the file is damaged.
         public func next() throws -> InputRecord? {
+            guard let (input, id, error) = try nextFields() else { return nil }
+            return InputRecord(
+                id: FieldEscaping.isNull(id) ? nil : FieldEscaping.decode(id), input: FieldEscaping.decode(input),
+                error: error.isEmpty ? nil : FieldEscaping.decode(error))
+        }
+
+        /// The next record's input and read error only, for workers, which need no id.
+        /// - Throws: when reading fails or the file is damaged.
+        public func nextInput() throws -> (input: String, error: String?)? {
+            guard let (input, _, error) = try nextFields() else { return nil }
+            return (FieldEscaping.decode(input), error.isEmpty ? nil : FieldEscaping.decode(error))
+        }
+
+        /// Appends the next record's id and input as two CSV cells (`id,input`), straight from the
+        /// stored bytes. Returns `false` at the end.
+        /// - Throws: when reading fails or the file is damaged.
+        public func appendCSVCells(to line: inout [UInt8]) throws -> Bool {
+            guard let (input, id, _) = try nextFields() else { return false }
+            if !FieldEscaping.isNull(id) { CSVCell.appendEscaped(id, to: &line) }
+            line.append(CSVCell.comma)
+            CSVCell.appendEscaped(input, to: &line)
+            return true
+        }
+
+        private func nextFields() throws -> (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>)? {
             guard let line = try lines.next() else { return nil }
             guard case .text(let bytes) = line else { return nil }
-            let fields = FieldEscaping.split(bytes)
-            guard fields.count == 3 else { throw StoredInputError(message: "damaged stored input line") }
-            let rawID = fields[1]
-            let id: String? = rawID.elementsEqual([FieldEscaping.backslash, UInt8(ascii: "N")]) ? nil : FieldEscaping.decode(rawID)
-            let error: String? = fields[2].isEmpty ? nil : FieldEscaping.decode(fields[2])
-            return InputRecord(id: id, input: FieldEscaping.decode(fields[0]), error: error)
+            let (input, afterInput) = FieldEscaping.field(in: bytes, from: bytes.startIndex)
+            guard let afterInput else { throw StoredInputError(message: "damaged stored input line") }
+            let (id, afterID) = FieldEscaping.field(in: bytes, from: afterInput)
+            guard let afterID else { throw StoredInputError(message: "damaged stored input line") }
+            let error = bytes[afterID...]
+            guard !error.contains(FieldEscaping.tab) else { throw StoredInputError(message: "damaged stored input line") }
+            return (input, id, error)
         }
     }
 }

@@ -83,4 +83,66 @@ import Testing
         #expect(table.value(1, "id") == "say \"x\"\nnow")
         #expect(writer.byteCount == UInt64(text.utf8.count))
     }
+
+    @Test func byteLevelCellsMatchTheTypedWriterExactly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let types: [ValueType] = [.string, .int, .double, .bool]
+        let outcomes: [RecordOutcome] = [
+            .values([.string("a,\"b\"\tc\nd"), .int(-7), .double(1.0e-7), .bool(true)]),
+            .values([.null, .null, .null, .bool(false)]),
+            .error("bad, \"very\" bad\nrecord"),
+            .values([.string("plain"), .int(0), .double(-.infinity), .null]),
+        ]
+        let chunk = directory.file("chunk.out")
+        let chunkWriter = try ChunkOutput.Writer(url: chunk)
+        for outcome in outcomes { try chunkWriter.append(outcome) }
+        try chunkWriter.close()
+
+        let typed = directory.file("typed.csv")
+        let typedWriter = try CSVResultWriter(url: typed, columns: ["v1", "v2", "v3", "v4", "error"])
+        for outcome in outcomes {
+            switch outcome {
+            case .values(let values): try typedWriter.appendRow(values + [.null])
+            case .error(let message): try typedWriter.appendRow(Array(repeating: .null, count: 4) + [.string(message)])
+            }
+        }
+        try typedWriter.close()
+
+        let spliced = directory.file("spliced.csv")
+        let splicedWriter = try CSVResultWriter(url: spliced, columns: ["v1", "v2", "v3", "v4", "error"])
+        let reader = try ChunkOutput.Reader(url: chunk, types: types)
+        var failures: [Bool] = []
+        var row: [UInt8] = []
+        while let failed = try reader.appendCSVCells(to: &row) {
+            failures.append(failed)
+            try splicedWriter.appendEncodedRow(Array(row.dropFirst()))
+            row.removeAll()
+        }
+        try splicedWriter.close()
+        #expect(failures == [false, false, true, false])
+        #expect(try Data(contentsOf: spliced) == Data(contentsOf: typed))
+    }
+
+    @Test func storedInputCellsMatchTheTypedWriter() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let records = [InputRecord(id: "a,b", input: "CCO"), InputRecord(id: nil, input: "x\ty"), InputRecord(id: "q\"", input: "N\\n")]
+        let url = directory.file("records.tsv")
+        let writer = try StoredInput.Writer(url: url, chunkSize: 10)
+        for record in records { try writer.append(record) }
+        try writer.close()
+        let reader = try StoredInput.Reader(url: url)
+        for record in records {
+            var cells: [UInt8] = []
+            #expect(try reader.appendCSVCells(to: &cells))
+            var expected: [UInt8] = []
+            CSVCell.append((record.id ?? "").utf8, to: &expected)
+            expected.append(CSVCell.comma)
+            CSVCell.append(record.input.utf8, to: &expected)
+            #expect(cells == expected)
+        }
+        var rest: [UInt8] = []
+        #expect(try reader.appendCSVCells(to: &rest) == false)
+    }
 }

@@ -1,0 +1,40 @@
+/// Writing CSV cells as bytes (RFC 4180): a cell is quoted only when it holds a comma, a quote or
+/// a line break, and quotes inside are doubled. Shared by the typed writer and the byte-level merge
+/// so both produce the same bytes.
+public enum CSVCell {
+    /// The cell separator.
+    public static let comma = UInt8(ascii: ",")
+    static let quote = UInt8(ascii: "\"")
+
+    @inline(__always)
+    static func needsQuotes(_ byte: UInt8) -> Bool {
+        byte == comma || byte == quote || byte == FieldEscaping.newline || byte == FieldEscaping.carriageReturn
+    }
+
+    /// Appends raw (unescaped) bytes as one cell.
+    public static func append(_ bytes: some Collection<UInt8>, to line: inout [UInt8]) {
+        guard bytes.contains(where: needsQuotes) else {
+            line.append(contentsOf: bytes)
+            return
+        }
+        line.append(quote)
+        for byte in bytes {
+            if byte == quote { line.append(quote) }
+            line.append(byte)
+        }
+        line.append(quote)
+    }
+
+    /// Appends a field of the system's own escaped format (see `FieldEscaping`) as one cell, without
+    /// building a string: most fields need neither unescaping nor quoting and are copied as they are.
+    public static func appendEscaped(_ field: ArraySlice<UInt8>, to line: inout [UInt8]) {
+        if !field.contains(FieldEscaping.backslash) {
+            append(field, to: &line)
+            return
+        }
+        var raw: [UInt8] = []
+        raw.reserveCapacity(field.count)
+        FieldEscaping.unescape(field, into: &raw)
+        append(raw, to: &line)
+    }
+}
