@@ -18,6 +18,10 @@ public struct APIServer: Sendable {
         public var keepAlive: Duration = .seconds(15)
         /// How often an event stream looks at the store for changes made by other processes.
         public var eventPoll: Duration = .seconds(1)
+        /// Shortest time between two status reads of one event stream: changes arriving faster
+        /// are coalesced into one progress event, so a fast request cannot make its watchers
+        /// hammer the store.
+        public var eventMinimumInterval: Duration = .milliseconds(250)
         /// Where uploads are spooled before they are read.
         public var uploadDirectory: URL
 

@@ -53,6 +53,8 @@ struct PredictCommand: AsyncParsableCommand {
                     group.cancelAll()
                     return status
                 }
+                // At most a few status reads a second: each one aggregates over every task.
+                try await Task.sleep(for: .milliseconds(100))
                 await subscription.wait(timeout: .milliseconds(200))
             }
         }

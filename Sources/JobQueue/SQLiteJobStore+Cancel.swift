@@ -5,18 +5,18 @@ extension SQLiteJobStore {
     public func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome {
         try await immediate { db in
             guard
-                let row = try Row.fetchOne(db, sql: "SELECT owner, state FROM requests WHERE id = ?", arguments: [id.rawValue]),
+                let row = try db.row(cached: "SELECT owner, state FROM requests WHERE id = ?", [id.rawValue]),
                 owner == nil || owner == row["owner"],
                 let state = RequestState(rawValue: row["state"])
             else { return .notFound }
             let next: RequestState
             do { next = try Lifecycle.next(state, on: .cancelRequested) } catch { return .alreadyFinished(state) }
             if next != state {
-                try db.execute(sql: "UPDATE requests SET state = ? WHERE id = ?", arguments: [next.rawValue, id.rawValue])
+                try db.execute(cached: "UPDATE requests SET state = ? WHERE id = ?", [next.rawValue, id.rawValue])
                 try Self.bumpRevision(db, id.rawValue)
             }
             try Self.drainIfCancelling(db, requestID: id.rawValue)
-            let now = try String.fetchOne(db, sql: "SELECT state FROM requests WHERE id = ?", arguments: [id.rawValue])
+            let now = try db.value(String.self, cached: "SELECT state FROM requests WHERE id = ?", [id.rawValue])
             return .accepted(now.flatMap(RequestState.init(rawValue:)) ?? next)
         }
     }
@@ -25,30 +25,21 @@ extension SQLiteJobStore {
     /// moves the request and its jobs to `cancelled`.
     static func drainIfCancelling(_ db: Database, requestID: String) throws {
         guard
-            let raw = try String.fetchOne(db, sql: "SELECT state FROM requests WHERE id = ?", arguments: [requestID]),
+            let raw = try db.value(String.self, cached: "SELECT state FROM requests WHERE id = ?", [requestID]),
             RequestState(rawValue: raw) == .cancelling
         else { return }
         let waiting = SQL.list([TaskState.queued, .retrying])
         // Count the dropped records per job before the tasks change state.
-        try db.execute(
-            sql: """
+        try db.execute(cached: """
                 UPDATE jobs SET cancelled = cancelled + (
                     SELECT COALESCE(SUM(row_count), 0) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state IN \(waiting))
                 WHERE request_id = ?
-                """,
-            arguments: [requestID])
-        try db.execute(
-            sql: "UPDATE tasks SET state = ?, finished_at = \(SQL.nowMS) WHERE request_id = ? AND state IN \(waiting)",
-            arguments: [try Lifecycle.next(TaskState.queued, on: .cancelled).rawValue, requestID])
-        let running = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", arguments: [requestID]) ?? 0
+                """, [requestID])
+        try db.execute(cached: "UPDATE tasks SET state = ?, finished_at = \(SQL.nowMS) WHERE request_id = ? AND state IN \(waiting)", [try Lifecycle.next(TaskState.queued, on: .cancelled).rawValue, requestID])
+        let running = try db.value(Int.self, cached: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", [requestID]) ?? 0
         guard running == 0 else { return }
-        try db.execute(
-            sql: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS) WHERE id = ?",
-            arguments: [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
-        try db.execute(
-            sql: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))",
-            arguments: [try Lifecycle.next(JobState.running, on: .cancelled).rawValue, requestID])
+        try db.execute(cached: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS) WHERE id = ?", [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
+        try db.execute(cached: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))", [try Lifecycle.next(JobState.running, on: .cancelled).rawValue, requestID])
         try bumpRevision(db, requestID)
     }
 }

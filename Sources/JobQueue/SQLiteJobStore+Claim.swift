@@ -14,9 +14,7 @@ extension SQLiteJobStore {
             let claimable = SQL.list(Lifecycle.sources(of: TaskEvent.claimed))
             let working = SQL.list([RequestState.queued, .running])
             guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
+                let row = try db.row(cached: """
                         SELECT t.id, t.request_id, t.start_row, t.row_count, t.input_offset, t.attempt,
                                j.id AS job_id, j.model_id, j.state AS job_state,
                                r.input_key, r.state AS request_state
@@ -24,7 +22,9 @@ extension SQLiteJobStore {
                         JOIN tasks t ON t.id = (
                             SELECT w.id FROM tasks w
                             WHERE w.request_id = r.id AND w.state IN \(claimable) AND w.run_after <= \(SQL.nowMS)
-                            ORDER BY w.id LIMIT 1)
+                            -- (state, id) is the order of the (request_id, state) index, so this reads one
+                            -- entry instead of sorting every waiting task; fresh tasks come before retries.
+                            ORDER BY w.state, w.id LIMIT 1)
                         JOIN jobs j ON j.id = t.job_id
                         WHERE r.state IN \(working)
                           AND (SELECT COUNT(*) FROM tasks x WHERE x.request_id = r.id AND x.state = 'running') < r.max_parallel
@@ -34,23 +34,17 @@ extension SQLiteJobStore {
             else { return nil }
             let taskID: Int64 = row["id"]
             let requestID: String = row["request_id"]
-            try db.execute(
-                sql: """
+            try db.execute(cached: """
                     UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?,
                         lease_expires_at = \(SQL.nowMS) + ?, worker_id = ?, started_at = \(SQL.nowMS)
                     WHERE id = ?
-                    """,
-                arguments: [TaskState.running.rawValue, token, leaseMS, workerID, taskID])
+                    """, [TaskState.running.rawValue, token, leaseMS, workerID, taskID])
             if let state = RequestState(rawValue: row["request_state"]), state == .queued {
                 let next = try Lifecycle.next(state, on: .workStarted)
-                try db.execute(
-                    sql: "UPDATE requests SET state = ?, started_at = \(SQL.nowMS) WHERE id = ?",
-                    arguments: [next.rawValue, requestID])
+                try db.execute(cached: "UPDATE requests SET state = ?, started_at = \(SQL.nowMS) WHERE id = ?", [next.rawValue, requestID])
             }
             if let state = JobState(rawValue: row["job_state"]), state == .queued {
-                try db.execute(
-                    sql: "UPDATE jobs SET state = ? WHERE id = ?",
-                    arguments: [try Lifecycle.next(state, on: .workStarted).rawValue, row["job_id"] as Int64])
+                try db.execute(cached: "UPDATE jobs SET state = ? WHERE id = ?", [try Lifecycle.next(state, on: .workStarted).rawValue, row["job_id"] as Int64])
             }
             try Self.bumpRevision(db, requestID)
             guard let id = RequestID(requestID) else { return nil }
@@ -64,9 +58,7 @@ extension SQLiteJobStore {
     public func heartbeat(_ task: ClaimedTask, lease: Duration) async throws -> Bool {
         let leaseMS = lease.milliseconds
         return try await immediate { db in
-            try db.execute(
-                sql: "UPDATE tasks SET lease_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND lease_token = ? AND state = 'running'",
-                arguments: [leaseMS, task.taskID, task.leaseToken])
+            try db.execute(cached: "UPDATE tasks SET lease_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND lease_token = ? AND state = 'running'", [leaseMS, task.taskID, task.leaseToken])
             return db.changesCount == 1
         }
     }
@@ -74,13 +66,11 @@ extension SQLiteJobStore {
     public func release(_ task: ClaimedTask) async throws {
         try await immediate { db in
             // Giving a task back is not a failed attempt, so the attempt counter is restored.
-            try db.execute(
-                sql: """
+            try db.execute(cached: """
                     UPDATE tasks SET state = ?, attempt = attempt - 1, lease_token = NULL, lease_expires_at = NULL,
                         worker_id = NULL
                     WHERE id = ? AND lease_token = ? AND state IN \(SQL.list(Lifecycle.sources(of: TaskEvent.released)))
-                    """,
-                arguments: [try Lifecycle.next(TaskState.running, on: .released).rawValue, task.taskID, task.leaseToken])
+                    """, [try Lifecycle.next(TaskState.running, on: .released).rawValue, task.taskID, task.leaseToken])
             if db.changesCount == 1 {
                 try Self.bumpRevision(db, task.requestID.rawValue)
                 // The released task may have been the last one running of a cancelling request.
@@ -111,7 +101,7 @@ extension SQLiteJobStore {
     }
 
     static func bumpRevision(_ db: Database, _ requestID: String) throws {
-        try db.execute(sql: "UPDATE requests SET revision = revision + 1 WHERE id = ?", arguments: [requestID])
+        try db.execute(cached: "UPDATE requests SET revision = revision + 1 WHERE id = ?", [requestID])
     }
 }
 

@@ -20,20 +20,16 @@ extension SQLiteJobStore {
             }
             let next = try Lifecycle.next(TaskState.running, on: event)
             // The lease token fences the write: a worker whose claim was taken over changes nothing.
-            try db.execute(
-                sql: """
+            try db.execute(cached: """
                     UPDATE tasks SET state = ?, output_key = ?, succeeded = ?, failed = ?, error = ?,
                         finished_at = \(SQL.nowMS), lease_token = NULL, lease_expires_at = NULL
                     WHERE id = ? AND lease_token = ? AND state = 'running'
-                    """,
-                arguments: [next.rawValue, outputKey, succeeded, failed, reason, task.taskID, task.leaseToken])
+                    """, [next.rawValue, outputKey, succeeded, failed, reason, task.taskID, task.leaseToken])
             guard db.changesCount == 1 else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
-            try db.execute(
-                sql: """
+            try db.execute(cached: """
                     UPDATE jobs SET succeeded = succeeded + ?, failed = failed + ?, cancelled = cancelled + ?
                     WHERE id = (SELECT job_id FROM tasks WHERE id = ?)
-                    """,
-                arguments: [succeeded, failed, cancelled, task.taskID])
+                    """, [succeeded, failed, cancelled, task.taskID])
             try Self.bumpRevision(db, task.requestID.rawValue)
             try Self.drainIfCancelling(db, requestID: task.requestID.rawValue)
             return FinishReceipt(accepted: true, requestReadyToMerge: try Self.isReadyToMerge(db, task.requestID.rawValue))
@@ -43,22 +39,17 @@ extension SQLiteJobStore {
     /// Whether every task has ended and the request still waits for its merge.
     static func isReadyToMerge(_ db: Database, _ requestID: String) throws -> Bool {
         let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
-        return try Bool.fetchOne(
-            db,
-            sql: """
+        return try db.value(Bool.self, cached: """
                 SELECT EXISTS (SELECT 1 FROM requests WHERE id = ? AND state IN \(mergeable))
-                   AND NOT EXISTS (SELECT 1 FROM tasks WHERE request_id = ? AND state NOT IN \(SQL.terminalTasks))
-                """,
-            arguments: [requestID, requestID]) ?? false
+                   AND NOT EXISTS (SELECT 1 FROM tasks WHERE request_id = ? AND state IN \(SQL.liveTasks))
+                """, [requestID, requestID]) ?? false
     }
 
     public func pendingTaskCount() async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(
-                db,
-                sql: """
+            try db.value(Int.self, cached: """
                     SELECT COUNT(*) FROM tasks t JOIN requests r ON r.id = t.request_id
-                    WHERE t.state NOT IN \(SQL.terminalTasks) AND r.state IN \(SQL.list([RequestState.queued, .running]))
+                    WHERE t.state IN \(SQL.liveTasks) AND r.state IN \(SQL.list([RequestState.queued, .running]))
                     """) ?? 0
         }
     }

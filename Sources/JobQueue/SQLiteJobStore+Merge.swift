@@ -10,7 +10,7 @@ extension SQLiteJobStore {
                 sql: """
                     SELECT id FROM requests r
                     WHERE state IN \(mergeable)
-                      AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = r.id AND t.state NOT IN \(SQL.terminalTasks))
+                      AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = r.id AND t.state IN \(SQL.liveTasks))
                     ORDER BY created_at
                     """
             ).compactMap { RequestID($0) }

@@ -54,4 +54,8 @@ enum SQL {
 
     /// Task states that never change again.
     static let terminalTasks = list(TaskState.allCases.filter(\.isTerminal))
+
+    /// Task states that may still change: written as `IN`, which the `(request_id, state)` index
+    /// can seek, where `NOT IN` would scan every task of the request.
+    static let liveTasks = list(TaskState.allCases.filter { !$0.isTerminal })
 }

@@ -9,6 +9,7 @@ extension Harness {
         var configuration = APIServer.Configuration(uploadDirectory: directory.file("uploads"))
         configuration.keepAlive = keepAlive
         configuration.eventPoll = .milliseconds(100)
+        configuration.eventMinimumInterval = .milliseconds(20)
         try? FileManager.default.createDirectory(at: configuration.uploadDirectory, withIntermediateDirectories: true)
         return APIServer(coordinator: coordinator, configuration: configuration)
     }

@@ -36,6 +36,7 @@ extension APIServer {
         while !status.state.isTerminal, !Task.isCancelled, !Task.isShuttingDownGracefully {
             let untilKeepAlive = configuration.keepAlive - (ContinuousClock.now - lastWrite)
             await subscription.wait(timeout: max(Duration.milliseconds(1), min(configuration.eventPoll, untilKeepAlive)))
+            try await Task.sleep(for: configuration.eventMinimumInterval)
             guard let latest = try await coordinator.store.status(of: id, owner: owner) else { break }
             status = latest
             if status.revision != lastRevision {
