@@ -48,7 +48,8 @@ extension APIServer {
         guard let text else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw ProblemDetails(
-                .unprocessableContent, type: "parameter/invalid", detail: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound); got '\(text.prefix(40))'",
+                .unprocessableContent, type: "parameter/invalid",
+                detail: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound); got '\(text.prefix(40))'",
                 field: name)
         }
         return value

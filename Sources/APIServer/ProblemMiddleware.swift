@@ -34,11 +34,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 case .emptyInput, .unreadableInput, .malformedBody: .badRequest
                 case .tooLarge: .contentTooLarge
                 }
-            return ProblemDetails(status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)
+            return ProblemDetails(
+                status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)
         case let http as HTTPError:
             return ProblemDetails(http.status, type: "http/\(http.status.code)", detail: http.body ?? http.status.reasonPhrase)
         case is DecodingError:
-            return ProblemDetails(.badRequest, type: "submission/malformed_body", detail: "the request body is not valid JSON of the expected shape")
+            return ProblemDetails(
+                .badRequest, type: "submission/malformed_body", detail: "the request body is not valid JSON of the expected shape")
         default:
             return ProblemDetails(.internalServerError, type: "internal", detail: "an internal error occurred; it has been logged")
         }

@@ -51,7 +51,9 @@ struct SubmitBody: Decodable {
                 message: "unknown field(s): \(unknown.joined(separator: ", ")); allowed: \(Self.topLevel.sorted().joined(separator: ", "))")
         }
         guard container.contains(Key(stringValue: "records")) else {
-            throw SubmissionError(code: .malformedBody, field: "records", message: "'records' is missing: give an array of SMILES strings or {\"smiles\", \"id\"} objects")
+            throw SubmissionError(
+                code: .malformedBody, field: "records",
+                message: "'records' is missing: give an array of SMILES strings or {\"smiles\", \"id\"} objects")
         }
         records = try container.decode([Entry].self, forKey: Key(stringValue: "records")).map(\.record)
         routing.models = try container.decodeIfPresent([String].self, forKey: Key(stringValue: "models")) ?? []
@@ -73,11 +75,13 @@ struct SubmitBody: Decodable {
             }
             let path = SubmitBody.path(decoder.codingPath)
             guard let container = try? decoder.container(keyedBy: Key.self) else {
-                throw SubmissionError(code: .malformedBody, field: path, message: "'\(path)' must be a SMILES string or an object with 'smiles' and 'id'")
+                throw SubmissionError(
+                    code: .malformedBody, field: path, message: "'\(path)' must be a SMILES string or an object with 'smiles' and 'id'")
             }
             let unknown = Set(container.allKeys.map(\.stringValue)).subtracting(SubmitBody.recordFields).sorted()
             guard unknown.isEmpty else {
-                throw SubmissionError(code: .malformedBody, field: path, message: "'\(path)' has unknown field(s): \(unknown.joined(separator: ", "))")
+                throw SubmissionError(
+                    code: .malformedBody, field: path, message: "'\(path)' has unknown field(s): \(unknown.joined(separator: ", "))")
             }
             guard let smiles = try? container.decode(String.self, forKey: Key(stringValue: "smiles")) else {
                 throw SubmissionError(code: .malformedBody, field: path, message: "'\(path)' needs a 'smiles' string")
@@ -109,7 +113,10 @@ struct SubmitBody: Decodable {
     static func explain(_ error: DecodingError) -> (path: String, reason: String) {
         switch error {
         case .typeMismatch(let type, let context):
-            return (path(context.codingPath), "expected \(type == Int.self ? "an integer" : type == String.self ? "a string" : "a value of another type")")
+            return (
+                path(context.codingPath),
+                "expected \(type == Int.self ? "an integer" : type == String.self ? "a string" : "a value of another type")"
+            )
         case .valueNotFound(_, let context): return (path(context.codingPath), "must not be null")
         case .keyNotFound(let key, let context): return (path(context.codingPath + [key]), "is missing")
         case .dataCorrupted(let context): return (path(context.codingPath), "is not a valid value")

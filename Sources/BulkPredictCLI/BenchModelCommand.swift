@@ -21,7 +21,8 @@ struct BenchModelCommand: AsyncParsableCommand {
         let registry = try modelsConfig.map { try ModelRegistry.loading(configuration: URL(fileURLWithPath: $0)) } ?? .builtIn
         let predictor = try registry.predictor(for: model)
         let url = URL(fileURLWithPath: input)
-        let reader = try RecordReader(url: url, configuration: .init(format: InputFormat.detect(fileName: url.lastPathComponent, contentType: nil)))
+        let reader = try RecordReader(
+            url: url, configuration: .init(format: InputFormat.detect(fileName: url.lastPathComponent, contentType: nil)))
         let started = ContinuousClock.now
         var batch: [String] = []
         var records = 0
@@ -39,6 +40,8 @@ struct BenchModelCommand: AsyncParsableCommand {
             records += batch.count
         }
         let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
-        print("records=\(records) failed=\(failed) seconds=\(String(format: "%.3f", seconds)) per_second=\(Int(Double(records) / max(seconds, 0.001)))")
+        print(
+            "records=\(records) failed=\(failed) seconds=\(String(format: "%.3f", seconds)) per_second=\(Int(Double(records) / max(seconds, 0.001)))"
+        )
     }
 }

@@ -1,5 +1,5 @@
-import BulkPredictCore
 import ArgumentParser
+import BulkPredictCore
 
 /// The `bulkpredict` command: the server, workers, local runs and a client for the API.
 @main

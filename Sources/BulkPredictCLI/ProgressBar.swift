@@ -16,7 +16,8 @@ struct ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let failed = status.jobs.reduce(0) { $0 + $1.failed }
-        let line = "[\(bar)] \(Int(fraction * 100))% \(status.recordsDone)/\(status.recordsTotal) \(status.state.rawValue)"
+        let line =
+            "[\(bar)] \(Int(fraction * 100))% \(status.recordsDone)/\(status.recordsTotal) \(status.state.rawValue)"
             + (failed > 0 ? ", \(failed) failed" : "")
         guard line != lastLine else { return }
         lastLine = line

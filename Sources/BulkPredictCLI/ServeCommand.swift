@@ -1,6 +1,6 @@
 import APIServer
-import BulkPredictCore
 import ArgumentParser
+import BulkPredictCore
 import Engine
 import Foundation
 import Logging

@@ -42,7 +42,9 @@ public struct SubmissionLimits: Sendable, Equatable {
         let smallest = (records + perModel - 1) / perModel
         throw SubmissionError(
             code: .invalidOption, field: "chunk_size",
-            message: "chunk_size \(chunkSize) makes \(tasks) tasks for \(records) records × \(models) model(s); the limit is \(maxTasks) tasks, so use chunk_size \(smallest) or more")
+            message:
+                "chunk_size \(chunkSize) makes \(tasks) tasks for \(records) records × \(models) model(s); the limit is \(maxTasks) tasks, so use chunk_size \(smallest) or more"
+        )
     }
 
     /// The chunk size for a submission that asked for `requested`.

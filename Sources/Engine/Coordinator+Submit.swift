@@ -1,6 +1,6 @@
 import BulkPredictCore
-import Foundation
 import Formats
+import Foundation
 import JobQueue
 
 extension Coordinator {
@@ -31,7 +31,8 @@ extension Coordinator {
         do {
             while var record = try next() {
                 guard writer.count < limits.maxRecords else {
-                    throw SubmissionError(code: .tooLarge, message: "the input has more than \(limits.maxRecords) records, the limit per request")
+                    throw SubmissionError(
+                        code: .tooLarge, message: "the input has more than \(limits.maxRecords) records, the limit per request")
                 }
                 if record.error == nil, record.input.utf8.count > limits.maxRecordBytes {
                     record.error = "record is longer than \(limits.maxRecordBytes) bytes"

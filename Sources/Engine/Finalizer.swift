@@ -1,6 +1,6 @@
 import BulkPredictCore
-import Foundation
 import Formats
+import Foundation
 import JobQueue
 
 /// Merges every chunk output of a request, in input order, into the result: one row per record.
@@ -113,7 +113,9 @@ final class ChunkCursor {
         remaining -= 1
         let chunk = chunks[index]
         guard chunk.state == .succeeded else {
-            let message = chunk.state == .cancelled ? "cancelled before this record ran" : chunk.error ?? "the model did not produce a result for this record"
+            let message =
+                chunk.state == .cancelled
+                ? "cancelled before this record ran" : chunk.error ?? "the model did not produce a result for this record"
             for _ in 0...types.count { row.append(CSVCell.comma) }
             CSVCell.append(message.utf8, to: &row)
             return true

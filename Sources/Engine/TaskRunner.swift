@@ -1,6 +1,6 @@
 import BulkPredictCore
-import Foundation
 import Formats
+import Foundation
 import JobQueue
 import Models
 
@@ -74,14 +74,17 @@ struct TaskRunner: Sendable {
                 case (.null, _), (.bool, .bool), (.int, .int), (.double, .double), (.string, .string): true
                 default: false
                 }
-            if !matches { return .error("the model returned a value of the wrong type for output \(index + 1) (declared \(type.rawValue))") }
+            if !matches {
+                return .error("the model returned a value of the wrong type for output \(index + 1) (declared \(type.rawValue))")
+            }
         }
         return outcome
     }
 
     /// Runs the model in a child task and cancels it as soon as the request is known to be
     /// cancelled, so that cancel stops work within a fraction of a second.
-    private func predictWatchingCancel(_ predictor: any Predictor, _ inputs: [String], requestID: RequestID) async throws -> [RecordOutcome] {
+    private func predictWatchingCancel(_ predictor: any Predictor, _ inputs: [String], requestID: RequestID) async throws -> [RecordOutcome]
+    {
         let board = coordinator.cancelBoard
         return try await withThrowingTaskGroup(of: [RecordOutcome].self) { group in
             group.addTask {

@@ -25,7 +25,8 @@ public struct WorkerService: Service {
         /// Stop once no work is left (for one-shot workers and `predict`).
         public var exitWhenIdle = false
         /// This worker's name in task rows.
-        public var workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        public var workerID: String =
+            "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
 
         /// Creates the default configuration.
         public init() {}

@@ -99,7 +99,9 @@ public final class RecordReader {
                 else {
                     throw SubmissionError(
                         code: .unreadableInput,
-                        message: "line \(opened): a quoted field opens there and does not close within \(configuration.maximumRecordBytes) bytes")
+                        message:
+                            "line \(opened): a quoted field opens there and does not close within \(configuration.maximumRecordBytes) bytes"
+                    )
                 }
                 bytes.append(UInt8(ascii: "\n"))
                 bytes.append(contentsOf: continuation)
@@ -126,7 +128,8 @@ public final class RecordReader {
         var header: [String]?
         while header == nil, let line = try nextLine() {
             guard case .text(let bytes) = line else {
-                throw SubmissionError(code: .unreadableInput, message: "the header line is longer than \(configuration.maximumRecordBytes) bytes")
+                throw SubmissionError(
+                    code: .unreadableInput, message: "the header line is longer than \(configuration.maximumRecordBytes) bytes")
             }
             if bytes.isEmpty { continue }
             header = DelimitedRow.fields(bytes, separator: separator)?.map { $0.trimmingCharacters(in: .whitespaces) }

@@ -30,16 +30,24 @@ extension SQLiteJobStore {
         else { return }
         let waiting = SQL.list([TaskState.queued, .retrying])
         // Count the dropped records per job before the tasks change state.
-        try db.execute(cached: """
+        try db.execute(
+            cached: """
                 UPDATE jobs SET cancelled = cancelled + (
                     SELECT COALESCE(SUM(row_count), 0) FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state IN \(waiting))
                 WHERE request_id = ?
                 """, [requestID])
-        try db.execute(cached: "UPDATE tasks SET state = ?, finished_at = \(SQL.nowMS) WHERE request_id = ? AND state IN \(waiting)", [try Lifecycle.next(TaskState.queued, on: .cancelled).rawValue, requestID])
-        let running = try db.value(Int.self, cached: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", [requestID]) ?? 0
+        try db.execute(
+            cached: "UPDATE tasks SET state = ?, finished_at = \(SQL.nowMS) WHERE request_id = ? AND state IN \(waiting)",
+            [try Lifecycle.next(TaskState.queued, on: .cancelled).rawValue, requestID])
+        let running =
+            try db.value(Int.self, cached: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", [requestID]) ?? 0
         guard running == 0 else { return }
-        try db.execute(cached: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS) WHERE id = ?", [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
-        try db.execute(cached: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))", [try Lifecycle.next(JobState.running, on: .cancelled).rawValue, requestID])
+        try db.execute(
+            cached: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS) WHERE id = ?",
+            [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
+        try db.execute(
+            cached: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))",
+            [try Lifecycle.next(JobState.running, on: .cancelled).rawValue, requestID])
         try bumpRevision(db, requestID)
     }
 }

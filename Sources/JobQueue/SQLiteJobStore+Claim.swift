@@ -14,7 +14,8 @@ extension SQLiteJobStore {
             let claimable = SQL.list(Lifecycle.sources(of: TaskEvent.claimed))
             let working = SQL.list([RequestState.queued, .running])
             guard
-                let row = try db.row(cached: """
+                let row = try db.row(
+                    cached: """
                         SELECT t.id, t.request_id, t.start_row, t.row_count, t.input_offset, t.attempt,
                                j.id AS job_id, j.model_id, j.state AS job_state,
                                r.input_key, r.state AS request_state
@@ -34,7 +35,8 @@ extension SQLiteJobStore {
             else { return nil }
             let taskID: Int64 = row["id"]
             let requestID: String = row["request_id"]
-            try db.execute(cached: """
+            try db.execute(
+                cached: """
                     UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?,
                         lease_expires_at = \(SQL.nowMS) + ?, worker_id = ?, started_at = \(SQL.nowMS)
                     WHERE id = ?
@@ -44,7 +46,9 @@ extension SQLiteJobStore {
                 try db.execute(cached: "UPDATE requests SET state = ?, started_at = \(SQL.nowMS) WHERE id = ?", [next.rawValue, requestID])
             }
             if let state = JobState(rawValue: row["job_state"]), state == .queued {
-                try db.execute(cached: "UPDATE jobs SET state = ? WHERE id = ?", [try Lifecycle.next(state, on: .workStarted).rawValue, row["job_id"] as Int64])
+                try db.execute(
+                    cached: "UPDATE jobs SET state = ? WHERE id = ?",
+                    [try Lifecycle.next(state, on: .workStarted).rawValue, row["job_id"] as Int64])
             }
             try Self.bumpRevision(db, requestID)
             guard let id = RequestID(requestID) else { return nil }
@@ -58,7 +62,9 @@ extension SQLiteJobStore {
     public func heartbeat(_ task: ClaimedTask, lease: Duration) async throws -> Bool {
         let leaseMS = lease.milliseconds
         return try await immediate { db in
-            try db.execute(cached: "UPDATE tasks SET lease_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND lease_token = ? AND state = 'running'", [leaseMS, task.taskID, task.leaseToken])
+            try db.execute(
+                cached: "UPDATE tasks SET lease_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND lease_token = ? AND state = 'running'",
+                [leaseMS, task.taskID, task.leaseToken])
             return db.changesCount == 1
         }
     }
@@ -66,7 +72,8 @@ extension SQLiteJobStore {
     public func release(_ task: ClaimedTask) async throws {
         try await immediate { db in
             // Giving a task back is not a failed attempt, so the attempt counter is restored.
-            try db.execute(cached: """
+            try db.execute(
+                cached: """
                     UPDATE tasks SET state = ?, attempt = attempt - 1, lease_token = NULL, lease_expires_at = NULL,
                         worker_id = NULL
                     WHERE id = ? AND lease_token = ? AND state IN \(SQL.list(Lifecycle.sources(of: TaskEvent.released)))

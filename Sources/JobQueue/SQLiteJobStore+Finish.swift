@@ -20,13 +20,15 @@ extension SQLiteJobStore {
             }
             let next = try Lifecycle.next(TaskState.running, on: event)
             // The lease token fences the write: a worker whose claim was taken over changes nothing.
-            try db.execute(cached: """
+            try db.execute(
+                cached: """
                     UPDATE tasks SET state = ?, output_key = ?, succeeded = ?, failed = ?, error = ?,
                         finished_at = \(SQL.nowMS), lease_token = NULL, lease_expires_at = NULL
                     WHERE id = ? AND lease_token = ? AND state = 'running'
                     """, [next.rawValue, outputKey, succeeded, failed, reason, task.taskID, task.leaseToken])
             guard db.changesCount == 1 else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
-            try db.execute(cached: """
+            try db.execute(
+                cached: """
                     UPDATE jobs SET succeeded = succeeded + ?, failed = failed + ?, cancelled = cancelled + ?
                     WHERE id = (SELECT job_id FROM tasks WHERE id = ?)
                     """, [succeeded, failed, cancelled, task.taskID])
@@ -39,7 +41,9 @@ extension SQLiteJobStore {
     /// Whether every task has ended and the request still waits for its merge.
     static func isReadyToMerge(_ db: Database, _ requestID: String) throws -> Bool {
         let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
-        return try db.value(Bool.self, cached: """
+        return try db.value(
+            Bool.self,
+            cached: """
                 SELECT EXISTS (SELECT 1 FROM requests WHERE id = ? AND state IN \(mergeable))
                    AND NOT EXISTS (SELECT 1 FROM tasks WHERE request_id = ? AND state IN \(SQL.liveTasks))
                 """, [requestID, requestID]) ?? false
@@ -47,7 +51,9 @@ extension SQLiteJobStore {
 
     public func pendingTaskCount() async throws -> Int {
         try await pool.read { db in
-            try db.value(Int.self, cached: """
+            try db.value(
+                Int.self,
+                cached: """
                     SELECT COUNT(*) FROM tasks t JOIN requests r ON r.id = t.request_id
                     WHERE t.state IN \(SQL.liveTasks) AND r.state IN \(SQL.list([RequestState.queued, .running]))
                     """) ?? 0
@@ -60,7 +66,8 @@ extension SQLiteJobStore {
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
             let rows = try String.fetchAll(
                 db,
-                sql: "SELECT id FROM requests WHERE id IN (\(placeholders)) AND state IN \(SQL.list([RequestState.cancelling, .cancelled]))",
+                sql:
+                    "SELECT id FROM requests WHERE id IN (\(placeholders)) AND state IN \(SQL.list([RequestState.cancelling, .cancelled]))",
                 arguments: StatementArguments(ids.map(\.rawValue)))
             return Set(rows.compactMap { RequestID($0) })
         }

@@ -76,7 +76,8 @@ extension SQLiteJobStore {
     public func failMerge(_ id: RequestID, reason: String) async throws {
         try await immediate { db in
             try db.execute(
-                sql: "UPDATE requests SET state = ?, error = ?, finished_at = \(SQL.nowMS), revision = revision + 1 WHERE id = ? AND state = ?",
+                sql:
+                    "UPDATE requests SET state = ?, error = ?, finished_at = \(SQL.nowMS), revision = revision + 1 WHERE id = ? AND state = ?",
                 arguments: [
                     try Lifecycle.next(RequestState.merging, on: .failed).rawValue, reason, id.rawValue, RequestState.merging.rawValue,
                 ])

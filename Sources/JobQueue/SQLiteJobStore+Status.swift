@@ -27,7 +27,8 @@ extension SQLiteJobStore {
                 let key = row["result_key"] as String?,
                 RequestState(rawValue: row["state"])?.hasResult == true
             else { return nil }
-            return MergeResult(csvKey: key, rowCount: row["result_rows"], byteCount: row["result_bytes"], hasErrors: row["result_has_errors"])
+            return MergeResult(
+                csvKey: key, rowCount: row["result_rows"], byteCount: row["result_bytes"], hasErrors: row["result_has_errors"])
         }
     }
 

@@ -27,7 +27,8 @@ extension ModelRegistry {
         var registry = ModelRegistry.builtIn
         for model in file.models ?? [] {
             guard !model.id.isEmpty, model.id.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
-                throw RegistryError("model configuration \(url.path): model id '\(model.id)' may use only letters, digits, '.', '_' and '-'")
+                throw RegistryError(
+                    "model configuration \(url.path): model id '\(model.id)' may use only letters, digits, '.', '_' and '-'")
             }
             try registry.register(model)
         }
@@ -40,7 +41,8 @@ extension ModelRegistry {
             context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)' at \(path(context).isEmpty ? "top level" : path(context))"
+        case .keyNotFound(let key, let context):
+            return "missing field '\(key.stringValue)' at \(path(context).isEmpty ? "top level" : path(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(context.debugDescription) at \(path(context).isEmpty ? "top level" : path(context))"
         @unknown default: return "\(error)"

@@ -47,7 +47,8 @@ public struct ModelRegistry: Sendable {
         }
         guard let implementation = descriptor.runner.implementation, factories[implementation] != nil else {
             throw RegistryError(
-                "model '\(descriptor.id)': unknown built-in implementation '\(descriptor.runner.implementation ?? "")'; available: \(implementations.joined(separator: ", "))")
+                "model '\(descriptor.id)': unknown built-in implementation '\(descriptor.runner.implementation ?? "")'; available: \(implementations.joined(separator: ", "))"
+            )
         }
         var descriptor = descriptor
         let implemented = outputs(ofImplementation: implementation) ?? []
@@ -55,7 +56,8 @@ public struct ModelRegistry: Sendable {
             descriptor.outputs = implemented
         } else if descriptor.outputs.map(\.name) != implemented.map(\.name) || descriptor.outputs.map(\.type) != implemented.map(\.type) {
             throw RegistryError(
-                "model '\(descriptor.id)': declared outputs differ from what '\(implementation)' produces (\(implemented.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ", ")))")
+                "model '\(descriptor.id)': declared outputs differ from what '\(implementation)' produces (\(implemented.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ", ")))"
+            )
         }
         catalog.register(descriptor)
     }
@@ -65,7 +67,8 @@ public struct ModelRegistry: Sendable {
     public mutating func recommend(_ recommendation: Recommendation) throws(RegistryError) {
         guard catalog.model(recommendation.model) != nil else {
             throw RegistryError(
-                "recommendation for target '\(recommendation.target)' names unknown model '\(recommendation.model)'; known: \(catalog.models.map(\.id).joined(separator: ", "))")
+                "recommendation for target '\(recommendation.target)' names unknown model '\(recommendation.model)'; known: \(catalog.models.map(\.id).joined(separator: ", "))"
+            )
         }
         catalog.recommend(recommendation)
     }

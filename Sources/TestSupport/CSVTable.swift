@@ -27,7 +27,9 @@ public struct CSVTable: Sendable {
             if inQuotes {
                 if scalar == "\"" {
                     if let following = nextScalar() {
-                        if following == "\"" { field.unicodeScalars.append("\"") } else {
+                        if following == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
                             inQuotes = false
                             pending = following
                         }

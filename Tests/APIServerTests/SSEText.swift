@@ -1,3 +1,6 @@
+import BulkPredictCore
+import Foundation
+
 /// Events parsed from a complete Server-Sent Events body, for assertions.
 struct SSEText {
     struct Event {
@@ -34,9 +37,6 @@ struct SSEText {
         self.comments = comments
     }
 }
-
-import Foundation
-import BulkPredictCore
 
 /// Hummingbird has a `RequestID` of its own; in these tests the name means BulkPredict's.
 typealias RequestID = BulkPredictCore.RequestID

@@ -16,7 +16,10 @@ import Testing
         try await harness.withWorker {
             try await harness.application().test(.router) { client in
                 // 1 and 0 are integers in JSON, not booleans: chunk_size 1 must be accepted.
-                let body = try json(["records": ["CCO", ["smiles": "c1ccccc1", "id": "benzene"], ["smiles": "C1CC", "id": 7]], "models": ["chem.formula"], "chunk_size": 1, "max_parallel": 1])
+                let body = try json([
+                    "records": ["CCO", ["smiles": "c1ccccc1", "id": "benzene"], ["smiles": "C1CC", "id": 7]], "models": ["chem.formula"],
+                    "chunk_size": 1, "max_parallel": 1,
+                ])
                 let id = try await client.execute(
                     uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
                 ) { response in
@@ -62,7 +65,9 @@ import Testing
                 (["records": ["C"]], "/problems/routing/empty_routing", ["physchem"]),
             ]
             for (body, type, choices) in cases {
-                try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: try json(body)) { response in
+                try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: try json(body)
+                ) { response in
                     #expect(response.status == .unprocessableContent)
                     #expect(response.headers[.contentType] == "application/problem+json")
                     let problem = try response.body.json()
@@ -72,7 +77,10 @@ import Testing
                     #expect((problem["detail"] as? String)?.isEmpty == false)
                 }
             }
-            try await client.execute(uri: "/api/v1/requests?model=chem.nope", method: .post, headers: [.contentType: "text/csv"], body: ByteBuffer(string: "smiles\nC\n")) { response in
+            try await client.execute(
+                uri: "/api/v1/requests?model=chem.nope", method: .post, headers: [.contentType: "text/csv"],
+                body: ByteBuffer(string: "smiles\nC\n")
+            ) { response in
                 #expect(response.status == .unprocessableContent)
             }
             try await client.execute(uri: "/api/v1/requests", method: .get) { response in
@@ -86,17 +94,23 @@ import Testing
         let harness = try Harness(registry: TestModels.registry())
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
-            let routings = ["target=physchem", "target=physchem&series=basic", "target=testing", "model=test.slow&model=chem.formula", "models=chem.formula,test.short"]
+            let routings = [
+                "target=physchem", "target=physchem&series=basic", "target=testing", "model=test.slow&model=chem.formula",
+                "models=chem.formula,test.short",
+            ]
             for routing in routings {
                 let previewed: [String] = try await client.execute(uri: "/api/v1/preview-routing?\(routing)", method: .get) { response in
                     #expect(response.status == .ok)
                     let object = try response.body.json()
-                    let models = try #require(object["models"] as? [[String: Any]]).compactMap { $0["model"] as? String ?? $0["id"] as? String }
+                    let models = try #require(object["models"] as? [[String: Any]]).compactMap {
+                        $0["model"] as? String ?? $0["id"] as? String
+                    }
                     #expect(object["model_count"] as? Int == models.count)
                     return models
                 }
                 let submitted: [String] = try await client.execute(
-                    uri: "/api/v1/requests?\(routing)&filename=x.smi", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "CCO\n")
+                    uri: "/api/v1/requests?\(routing)&filename=x.smi", method: .post, headers: [.contentType: "text/plain"],
+                    body: ByteBuffer(string: "CCO\n")
                 ) { response in
                     #expect(response.status == .accepted)
                     return try #require(response.body.json()["jobs"] as? [[String: Any]]).compactMap { $0["model"] as? String }
@@ -114,7 +128,8 @@ import Testing
         let harness = try Harness()
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
-            func expectProblem(_ uri: String, _ type: String, _ body: ByteBuffer, status: HTTPResponse.Status, detail: String) async throws {
+            func expectProblem(_ uri: String, _ type: String, _ body: ByteBuffer, status: HTTPResponse.Status, detail: String) async throws
+            {
                 try await client.execute(uri: uri, method: .post, headers: [.contentType: type], body: body) { response in
                     #expect(response.status == status, "\(uri)")
                     #expect(response.headers[.contentType] == "application/problem+json")
@@ -122,16 +137,35 @@ import Testing
                     #expect(text.contains(detail), "\(text)")
                 }
             }
-            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "priority": 9]), status: .badRequest, detail: "unknown field(s): priority")
-            try await expectProblem("/api/v1/requests", "application/json", ByteBuffer(string: "{not json"), status: .badRequest, detail: "not valid JSON")
-            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "chunk_size": "big"]), status: .badRequest, detail: "'chunk_size': expected an integer")
-            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C", ["id": "x"]], "models": ["chem.formula"]]), status: .badRequest, detail: "'records[1]' needs a 'smiles' string")
-            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C", ["smiles": "C", "name": "x"]], "models": ["chem.formula"]]), status: .badRequest, detail: "'records[1]' has unknown field(s): name")
-            try await expectProblem("/api/v1/requests", "application/json", try json(["records": [], "models": ["chem.formula"]]), status: .badRequest, detail: "no records")
-            try await expectProblem("/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "max_parallel": 64]), status: .unprocessableContent, detail: "max_parallel must be between 1 and 4")
-            try await expectProblem("/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(string: "name,structure\nx,C\n"), status: .badRequest, detail: "no 'smiles' column")
-            try await expectProblem("/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(), status: .badRequest, detail: "empty")
-            try await expectProblem("/api/v1/requests?model=chem.formula&colour=red", "text/plain", ByteBuffer(string: "C\n"), status: .badRequest, detail: "unknown query parameter(s): colour")
+            try await expectProblem(
+                "/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "priority": 9]),
+                status: .badRequest, detail: "unknown field(s): priority")
+            try await expectProblem(
+                "/api/v1/requests", "application/json", ByteBuffer(string: "{not json"), status: .badRequest, detail: "not valid JSON")
+            try await expectProblem(
+                "/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "chunk_size": "big"]),
+                status: .badRequest, detail: "'chunk_size': expected an integer")
+            try await expectProblem(
+                "/api/v1/requests", "application/json", try json(["records": ["C", ["id": "x"]], "models": ["chem.formula"]]),
+                status: .badRequest, detail: "'records[1]' needs a 'smiles' string")
+            try await expectProblem(
+                "/api/v1/requests", "application/json",
+                try json(["records": ["C", ["smiles": "C", "name": "x"]], "models": ["chem.formula"]]), status: .badRequest,
+                detail: "'records[1]' has unknown field(s): name")
+            try await expectProblem(
+                "/api/v1/requests", "application/json", try json(["records": [], "models": ["chem.formula"]]), status: .badRequest,
+                detail: "no records")
+            try await expectProblem(
+                "/api/v1/requests", "application/json", try json(["records": ["C"], "models": ["chem.formula"], "max_parallel": 64]),
+                status: .unprocessableContent, detail: "max_parallel must be between 1 and 4")
+            try await expectProblem(
+                "/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(string: "name,structure\nx,C\n"),
+                status: .badRequest, detail: "no 'smiles' column")
+            try await expectProblem(
+                "/api/v1/requests?model=chem.formula&filename=a.csv", "text/csv", ByteBuffer(), status: .badRequest, detail: "empty")
+            try await expectProblem(
+                "/api/v1/requests?model=chem.formula&colour=red", "text/plain", ByteBuffer(string: "C\n"), status: .badRequest,
+                detail: "unknown query parameter(s): colour")
             try await client.execute(uri: "/api/v1/requests", method: .get) { response in
                 let object = try response.body.json()
                 #expect(object["total"] as? Int == 0)
@@ -143,7 +177,10 @@ import Testing
         let harness = try Harness(registry: TestModels.registry(slowDelay: .milliseconds(50)))
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
-            for uri in ["/api/v1/requests/\(RequestID())", "/api/v1/requests/not-an-id", "/api/v1/requests/\(RequestID())/result", "/api/v1/requests/\(RequestID())/events"] {
+            for uri in [
+                "/api/v1/requests/\(RequestID())", "/api/v1/requests/not-an-id", "/api/v1/requests/\(RequestID())/result",
+                "/api/v1/requests/\(RequestID())/events",
+            ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .notFound, "\(uri)")
                     #expect(response.headers[.contentType] == "application/problem+json")
@@ -151,7 +188,8 @@ import Testing
             }
             try await client.execute(uri: "/api/v1/requests/\(RequestID())", method: .delete) { #expect($0.status == .notFound) }
             let id: String = try await client.execute(
-                uri: "/api/v1/requests?model=test.slow", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "C\nCC\n")
+                uri: "/api/v1/requests?model=test.slow", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: "C\nCC\n")
             ) { try #require(try $0.body.json()["id"] as? String) }
             try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
                 #expect(response.status == .conflict)

@@ -25,9 +25,18 @@ import Testing
         defer { directory.remove() }
         let input = try directory.write("smiles\nCCO\n", to: "in.csv")
         let cases: [([String], String)] = [
-            (["predict", input.path, "--model", "chem.nope", "-o", directory.file("o.csv").path], "unknown model 'chem.nope'; known models: chem.formula"),
-            (["predict", directory.file("missing.csv").path, "--model", "chem.formula", "-o", directory.file("o.csv").path], "cannot read input file"),
-            (["predict", input.path, "--model", "chem.formula", "-o", directory.file("o.xlsx").path], "result format is chosen by extension"),
+            (
+                ["predict", input.path, "--model", "chem.nope", "-o", directory.file("o.csv").path],
+                "unknown model 'chem.nope'; known models: chem.formula"
+            ),
+            (
+                ["predict", directory.file("missing.csv").path, "--model", "chem.formula", "-o", directory.file("o.csv").path],
+                "cannot read input file"
+            ),
+            (
+                ["predict", input.path, "--model", "chem.formula", "-o", directory.file("o.xlsx").path],
+                "result format is chosen by extension"
+            ),
             (["status", "0b7e1c9e-4c37-4f7a-9a4b-1d2a3c4d5e6f", "--server", "http://127.0.0.1:9"], "cannot reach the BulkPredict server"),
         ]
         for (arguments, message) in cases {
@@ -79,7 +88,8 @@ import Testing
         defer { directory.remove() }
         let data = directory.file("data").path
         let out = Pipe()
-        let server = try CommandRunner.start(["serve", "--no-workers", "--port", "0", "--data-dir", data, "--log-level", "error"], stdout: out)
+        let server = try CommandRunner.start(
+            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--log-level", "error"], stdout: out)
         defer {
             server.terminate()
             server.waitUntilExit()
@@ -91,7 +101,9 @@ import Testing
         let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try CommandRunner.run(["status", id, "--server", url]).stdout.contains("queued"), "nothing runs without workers")
         // Two worker processes share the data directory; each exits once nothing is left.
-        let workers = try (0..<2).map { _ in try CommandRunner.start(["worker", "--data-dir", data, "--exit-when-idle", "--concurrency", "2"]) }
+        let workers = try (0..<2).map { _ in
+            try CommandRunner.start(["worker", "--data-dir", data, "--exit-when-idle", "--concurrency", "2"])
+        }
         for worker in workers {
             worker.waitUntilExit()
             #expect(worker.terminationStatus == 0)

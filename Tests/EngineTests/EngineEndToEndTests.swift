@@ -29,10 +29,11 @@ import Testing
         #expect(status.jobs[0].failed == 20)
         #expect(status.jobs[1].failed == 10)
         let table = try await harness.result(id)
-        #expect(table.header == [
-            "row", "id", "input", "chem.formula.formula", "chem.formula.heavy_atoms", "chem.formula.mol_weight", "chem.formula.error",
-            "test.slow.length", "test.slow.error",
-        ])
+        #expect(
+            table.header == [
+                "row", "id", "input", "chem.formula.formula", "chem.formula.heavy_atoms", "chem.formula.mol_weight", "chem.formula.error",
+                "test.slow.length", "test.slow.error",
+            ])
         #expect(table.rows.count == records.count)
         let formula = FormulaPredictor()
         for (index, record) in records.enumerated() {
@@ -104,7 +105,8 @@ import Testing
         let harness = try Harness()
         defer { harness.remove() }
         await #expect(throws: RoutingError.self) {
-            try await harness.coordinator.submit(Submission(routing: RoutingSpec(models: ["nope"])), records: [InputRecord(id: nil, input: "C")])
+            try await harness.coordinator.submit(
+                Submission(routing: RoutingSpec(models: ["nope"])), records: [InputRecord(id: nil, input: "C")])
         }
         await #expect(throws: SubmissionError.self) {
             try await harness.coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"])), records: [])
@@ -121,9 +123,11 @@ import Testing
     @Test func tinyChunksOverAHugeInputAreRefusedNamingTheSmallestChunkSizeThatWorks() async throws {
         var limits = SubmissionLimits(globalParallelism: 2)
         limits.maxTasks = 50
-        #expect(throws: SubmissionError(
-            code: .invalidOption, field: "chunk_size",
-            message: "chunk_size 1 makes 200 tasks for 100 records × 2 model(s); the limit is 50 tasks, so use chunk_size 4 or more")) {
+        #expect(
+            throws: SubmissionError(
+                code: .invalidOption, field: "chunk_size",
+                message: "chunk_size 1 makes 200 tasks for 100 records × 2 model(s); the limit is 50 tasks, so use chunk_size 4 or more")
+        ) {
             try limits.checkTaskCount(records: 100, chunkSize: 1, models: 2)
         }
         #expect(throws: Never.self) { try limits.checkTaskCount(records: 100, chunkSize: 4, models: 2) }
@@ -133,7 +137,8 @@ import Testing
         let harness = try Harness()
         defer { harness.remove() }
         let id = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 5), records: (0..<10).map { _ in InputRecord(id: nil, input: "C") })
+            Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 5),
+            records: (0..<10).map { _ in InputRecord(id: nil, input: "C") })
         // Every task ends through the store, as if a worker died between its last task and the merge.
         while let task = try await harness.store.claim(workerID: "gone", lease: .seconds(30)) {
             _ = try await harness.store.finish(task, as: .failed(reason: "worker lost"))

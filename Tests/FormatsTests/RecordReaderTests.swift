@@ -1,6 +1,6 @@
 import BulkPredictCore
-import Foundation
 import Formats
+import Foundation
 import TestSupport
 import Testing
 
@@ -17,10 +17,11 @@ import Testing
     @Test func csvWithQuotesEmbeddedNewlinesBOMAndCRLF() throws {
         let text = "\u{FEFF}name,SMILES,id\r\n\"a, b\",CCO,x1\r\n\"multi\nline\",c1ccccc1,\"say \"\"hi\"\"\"\r\n"
         let result = try records(text, .init(format: .csv))
-        #expect(result == [
-            InputRecord(id: "x1", input: "CCO"),
-            InputRecord(id: "say \"hi\"", input: "c1ccccc1"),
-        ])
+        #expect(
+            result == [
+                InputRecord(id: "x1", input: "CCO"),
+                InputRecord(id: "say \"hi\"", input: "c1ccccc1"),
+            ])
     }
 
     @Test func missingSmilesColumnNamesTheColumnsFound() throws {
@@ -64,11 +65,12 @@ import Testing
 
     @Test func smiFilesSkipBlankAndCommentLinesAndKeepNames() throws {
         let result = try records("# salts\nCCO ethanol\n\n  c1ccccc1\tbenzene ring  \nC\n", .init(format: .smi))
-        #expect(result == [
-            InputRecord(id: "ethanol", input: "CCO"),
-            InputRecord(id: "benzene ring", input: "c1ccccc1"),
-            InputRecord(id: nil, input: "C"),
-        ])
+        #expect(
+            result == [
+                InputRecord(id: "ethanol", input: "CCO"),
+                InputRecord(id: "benzene ring", input: "c1ccccc1"),
+                InputRecord(id: nil, input: "C"),
+            ])
     }
 
     @Test func overlongLineIsAnErrorRecordAndReadingGoesOn() throws {

@@ -1,6 +1,6 @@
 import BulkPredictCore
-import Foundation
 import Formats
+import Foundation
 import TestSupport
 import Testing
 

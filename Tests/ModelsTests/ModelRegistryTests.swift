@@ -35,7 +35,8 @@ import Testing
                                  {"target": "elements", "model": "acme.formula"}]}
             """)
         #expect(registry.catalog.models.map(\.id) == ["chem.formula", "acme.formula"])
-        #expect(try registry.catalog.resolve(RoutingSpec(target: "physchem", series: "acme")).map(\.id) == ["chem.formula", "acme.formula"])
+        #expect(
+            try registry.catalog.resolve(RoutingSpec(target: "physchem", series: "acme")).map(\.id) == ["chem.formula", "acme.formula"])
         #expect(try registry.catalog.resolve(RoutingSpec(target: "elements")).map(\.id) == ["acme.formula"])
         let predictor = try registry.predictor(for: "acme.formula")
         #expect(predictor.descriptor.version == "2.0.0")
@@ -44,17 +45,29 @@ import Testing
     }
 
     @Test func badConfigurationsAreRefusedWithAMessageNamingTheProblem() {
-        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"grpc\"}}]}")
-            .contains("model 'x': unknown runner kind 'grpc'; supported: builtin"))
-        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"magic\"}}]}")
+        #expect(
+            loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"grpc\"}}]}")
+                .contains("model 'x': unknown runner kind 'grpc'; supported: builtin"))
+        #expect(
+            loadError(
+                "{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"magic\"}}]}"
+            )
             .contains("unknown built-in implementation 'magic'; available: chem.formula"))
-        #expect(loadError("{\"recommendations\": [{\"target\": \"t\", \"model\": \"ghost\"}]}")
-            .contains("names unknown model 'ghost'"))
-        #expect(loadError("{\"models\": [{\"id\": \"x\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\"}}]}")
-            .contains("missing field 'version' at .models[0]"))
-        #expect(loadError("{\"models\": [{\"id\": \"a b\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}}]}")
+        #expect(
+            loadError("{\"recommendations\": [{\"target\": \"t\", \"model\": \"ghost\"}]}")
+                .contains("names unknown model 'ghost'"))
+        #expect(
+            loadError("{\"models\": [{\"id\": \"x\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\"}}]}")
+                .contains("missing field 'version' at .models[0]"))
+        #expect(
+            loadError(
+                "{\"models\": [{\"id\": \"a b\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}}]}"
+            )
             .contains("model id 'a b' may use only"))
-        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}, \"outputs\": [{\"name\": \"mass\", \"type\": \"double\"}]}]}")
+        #expect(
+            loadError(
+                "{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}, \"outputs\": [{\"name\": \"mass\", \"type\": \"double\"}]}]}"
+            )
             .contains("declared outputs differ"))
         #expect(loadError("not json").contains("model configuration"))
     }

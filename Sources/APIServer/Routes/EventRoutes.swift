@@ -14,9 +14,11 @@ extension APIServer {
                 .contentType: "text/event-stream",
                 .cacheControl: "no-cache",
             ]
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await self.stream(id, owner: owner, first: first, to: &writer)
-            })
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    try await self.stream(id, owner: owner, first: first, to: &writer)
+                })
         }
     }
 

@@ -7,7 +7,8 @@ extension APIServer {
     func addModelRoutes(to api: RouterGroup<BasicRequestContext>) {
         api.get("models") { _, _ in
             let catalog = coordinator.registry.catalog
-            return try JSONResponse.make(ModelsBody(models: catalog.models, recommendations: catalog.recommendations, targets: catalog.targets))
+            return try JSONResponse.make(
+                ModelsBody(models: catalog.models, recommendations: catalog.recommendations, targets: catalog.targets))
         }
         api.get("preview-routing") { request, _ in
             let query = UploadQuery(request.uri.queryParameters)

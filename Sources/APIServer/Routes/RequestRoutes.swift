@@ -71,7 +71,8 @@ extension APIServer {
         let limit = try Self.integer(query["limit"], name: "limit", range: 1...500) ?? 50
         let offset = try Self.integer(query["offset"], name: "offset", range: 0...Int(Int32.max)) ?? 0
         let page = try await coordinator.store.list(owner: owner(of: request), limit: limit, offset: offset)
-        return try JSONResponse.make(ListBody(requests: page.requests.map(StatusBody.init), total: page.total, limit: limit, offset: offset))
+        return try JSONResponse.make(
+            ListBody(requests: page.requests.map(StatusBody.init), total: page.total, limit: limit, offset: offset))
     }
 
     private func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -82,7 +83,8 @@ extension APIServer {
             throw Self.notFound(id)
         case .alreadyFinished(let state):
             throw ProblemDetails(
-                .conflict, type: "request/already_finished", detail: "request \(id) already finished as \(state.rawValue); there is nothing to cancel",
+                .conflict, type: "request/already_finished",
+                detail: "request \(id) already finished as \(state.rawValue); there is nothing to cancel",
                 state: state.rawValue)
         case .accepted(let state):
             guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
