@@ -45,7 +45,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var body = try encoder.encode(self)
         body.append(UInt8(ascii: "\n"))
         var headers: HTTPFields = [.contentType: "application/problem+json"]
