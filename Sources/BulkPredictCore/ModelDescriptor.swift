@@ -24,11 +24,17 @@ public struct ModelDescriptor: Sendable, Codable, Equatable {
     public var runner: RunnerSpec
     /// A short human description.
     public var description: String?
+    /// Most attempts of one chunk before its records become error rows.
+    public var maxAttempts: Int
+
+    /// Attempts per chunk when a model does not say.
+    public static let defaultMaxAttempts = 5
 
     /// Creates a descriptor.
     public init(
         id: String, version: String, input: InputKind, outputs: [OutputColumn],
-        targets: [String] = [], series: [String] = [], runner: RunnerSpec, description: String? = nil
+        targets: [String] = [], series: [String] = [], runner: RunnerSpec, description: String? = nil,
+        maxAttempts: Int = ModelDescriptor.defaultMaxAttempts
     ) {
         self.id = id
         self.version = version
@@ -38,6 +44,7 @@ public struct ModelDescriptor: Sendable, Codable, Equatable {
         self.series = series
         self.runner = runner
         self.description = description
+        self.maxAttempts = max(1, maxAttempts)
     }
 }
 
@@ -80,6 +87,7 @@ public struct Recommendation: Sendable, Codable, Equatable {
 extension ModelDescriptor {
     enum CodingKeys: String, CodingKey {
         case id, version, input, outputs, targets, series, runner, description
+        case maxAttempts = "max_attempts"
     }
 
     /// Decodes a descriptor in which only `id`, `version`, `input` and `runner` are required, so a
@@ -94,5 +102,10 @@ extension ModelDescriptor {
         series = try container.decodeIfPresent([String].self, forKey: .series) ?? []
         runner = try container.decode(RunnerSpec.self, forKey: .runner)
         description = try container.decodeIfPresent(String.self, forKey: .description)
+        let attempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? Self.defaultMaxAttempts
+        guard attempts >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .maxAttempts, in: container, debugDescription: "max_attempts must be at least 1")
+        }
+        maxAttempts = attempts
     }
 }

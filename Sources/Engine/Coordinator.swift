@@ -19,13 +19,15 @@ public struct Coordinator: Sendable {
     public let limits: SubmissionLimits
     /// Logger.
     public let logger: Logger
+    /// Backoff between attempts of a task.
+    public let retryPolicy: RetryPolicy
     let workAvailable = WakeSignal()
     let cancelBoard = CancelBoard()
 
     /// Creates a coordinator.
     public init(
         store: any JobStore, blobs: any BlobStore, registry: ModelRegistry, limits: SubmissionLimits,
-        hub: EventHub = EventHub(), logger: Logger = Logger(label: "bulkpredict")
+        hub: EventHub = EventHub(), logger: Logger = Logger(label: "bulkpredict"), retryPolicy: RetryPolicy = RetryPolicy()
     ) {
         self.store = store
         self.blobs = blobs
@@ -33,6 +35,7 @@ public struct Coordinator: Sendable {
         self.limits = limits
         self.hub = hub
         self.logger = logger
+        self.retryPolicy = retryPolicy
     }
 
     /// Cancels a request and waits up to `drain` for its running work to stop.

@@ -18,6 +18,12 @@ struct TaskRunner: Sendable {
     /// A model that threw: its message is the model's own and is shown in the error rows.
     struct ModelFailure: Error, CustomStringConvertible {
         let description: String
+        /// Whether the model marked the error as worth another attempt.
+        let retryable: Bool
+    }
+
+    private func backoff(_ task: ClaimedTask) -> Duration {
+        coordinator.retryPolicy.delay(afterAttempt: task.attempt)
     }
 
     /// Runs `task` to its end. Returns the store's receipt, or `nil` when the task was given back
@@ -35,13 +41,15 @@ struct TaskRunner: Sendable {
             await record { try await $0.release(task) }
             return nil
         } catch let failure as ModelFailure {
-            ending = .failed(reason: "\(task.modelID) failed on this chunk: \(failure.description)")
+            let reason = "\(task.modelID) failed on this chunk: \(failure.description)"
+            ending = failure.retryable ? .retry(reason: reason, after: backoff(task)) : .failed(reason: reason)
         } catch let failure as EngineError {
             ending = .failed(reason: failure.message)
         } catch {
             // File and database errors name paths and internals: log them, show a plain reason.
+            // They are often passing (a full disk, a busy database), so the chunk is tried again.
             coordinator.logger.error("task failed", metadata: ["task": "\(task.taskID)", "error": "\(error)"])
-            ending = .failed(reason: "an internal error stopped this chunk; see the server log")
+            ending = .retry(reason: "an internal error stopped this chunk; see the server log", after: backoff(task))
         }
         return await record { try await $0.finish(task, as: ending) }
     }
@@ -92,8 +100,10 @@ struct TaskRunner: Sendable {
                     return try await predictor.predict(inputs)
                 } catch let error as CancellationError {
                     throw error
+                } catch let error as PredictorError {
+                    throw ModelFailure(description: error.message, retryable: error.retryable)
                 } catch {
-                    throw ModelFailure(description: "\(error)")
+                    throw ModelFailure(description: "\(error)", retryable: false)
                 }
             }
             group.addTask {

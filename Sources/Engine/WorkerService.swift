@@ -122,7 +122,7 @@ public struct WorkerService: Service {
                 coordinator.cancelBoard.formUnion(cancelled)
             }
             coordinator.cancelBoard.keepOnly(live)
-            if let rescued = try? await coordinator.store.rescueExpiredLeases(), rescued > 0 {
+            if let rescued = try? await coordinator.store.rescueExpiredLeases(retryAfter: coordinator.retryPolicy.delay(afterAttempt: 1)), rescued > 0 {
                 coordinator.logger.warning("rescued tasks with expired leases", metadata: ["count": "\(rescued)"])
                 coordinator.notifyWork()
             }

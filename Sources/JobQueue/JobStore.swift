@@ -57,6 +57,8 @@ public protocol JobStore: Sendable {
     /// Tasks of live requests that are waiting or running: the queue depth.
     func pendingTaskCount() async throws -> Int
 
-    /// Moves tasks whose lease ran out back to the queue; returns how many.
-    func rescueExpiredLeases() async throws -> Int
+    /// Moves tasks whose lease ran out (their worker is presumed dead) back to the queue after
+    /// `retryAfter`, or fails them for good when their model's attempt limit is reached; returns
+    /// how many tasks it moved.
+    func rescueExpiredLeases(retryAfter: Duration) async throws -> Int
 }

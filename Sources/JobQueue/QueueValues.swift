@@ -70,6 +70,9 @@ public enum TaskEnding: Sendable, Equatable {
     case succeeded(outputKey: String, succeeded: Int, failed: Int)
     /// The attempt failed for good; every record of the chunk becomes an error row with `reason`.
     case failed(reason: String)
+    /// The attempt failed in a way another attempt may fix: the task waits `after`, then runs
+    /// again, unless its model's attempt limit is reached, in which case it fails for good.
+    case retry(reason: String, after: Duration)
     /// The worker stopped because the request is being cancelled.
     case cancelled
 }

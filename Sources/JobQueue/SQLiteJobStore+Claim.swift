@@ -86,24 +86,46 @@ extension SQLiteJobStore {
         }
     }
 
-    public func rescueExpiredLeases() async throws -> Int {
-        try await immediate { db in
-            let next = try Lifecycle.next(TaskState.running, on: .leaseExpired)
+    public func rescueExpiredLeases(retryAfter: Duration) async throws -> Int {
+        let retryMS = retryAfter.milliseconds
+        return try await immediate { db in
+            let expired = SQL.list(Lifecycle.sources(of: TaskEvent.leaseExpired))
+            // Tasks whose model allows no further attempt fail for good: a chunk that kills its
+            // worker every time must not take the queue down with it.
+            let exhausted = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.request_id, t.job_id, t.row_count, t.attempt FROM tasks t JOIN jobs j ON j.id = t.job_id
+                    WHERE t.state IN \(expired) AND t.lease_expires_at < \(SQL.nowMS) AND t.attempt >= j.max_attempts
+                    """
+            ).map { (id: $0["id"] as Int64, request: $0["request_id"] as String, job: $0["job_id"] as Int64, rows: $0["row_count"] as Int, attempt: $0["attempt"] as Int) }
+            let failed = try Lifecycle.next(TaskState.running, on: .failedFinal)
+            for task in exhausted {
+                try db.execute(
+                    cached: """
+                        UPDATE tasks SET state = ?, failed = row_count, error = ?, finished_at = \(SQL.nowMS),
+                            lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
+                        WHERE id = ?
+                        """,
+                    [failed.rawValue, "gave up after \(task.attempt) attempts: the worker running this chunk stopped answering", task.id])
+                try db.execute(cached: "UPDATE jobs SET failed = failed + ? WHERE id = ?", [task.rows, task.job])
+            }
+            let retrying = try Lifecycle.next(TaskState.running, on: .leaseExpired)
             let requestIDs = try String.fetchAll(
                 db,
                 sql: """
-                    UPDATE tasks SET state = ?, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
-                    WHERE state IN \(SQL.list(Lifecycle.sources(of: TaskEvent.leaseExpired)))
-                      AND lease_expires_at < \(SQL.nowMS)
+                    UPDATE tasks SET state = ?, run_after = \(SQL.nowMS) + ?, lease_token = NULL, lease_expires_at = NULL,
+                        worker_id = NULL, error = 'the worker running this chunk stopped answering'
+                    WHERE state IN \(expired) AND lease_expires_at < \(SQL.nowMS)
                     RETURNING request_id
                     """,
-                arguments: [next.rawValue])
-            for id in Set(requestIDs) {
+                arguments: [retrying.rawValue, retryMS])
+            for id in Set(requestIDs + exhausted.map(\.request)) {
                 try Self.bumpRevision(db, id)
                 // A cancelling request whose last running task died is drained now.
                 try Self.drainIfCancelling(db, requestID: id)
             }
-            return requestIDs.count
+            return requestIDs.count + exhausted.count
         }
     }
 

@@ -10,11 +10,20 @@ extension SQLiteJobStore {
             var failed = 0
             var cancelled = 0
             var reason: String?
+            var runAfterMS: Int64 = 0
             switch ending {
             case .succeeded(let key, let good, let bad):
                 (event, outputKey, succeeded, failed) = (.succeeded, key, good, bad)
             case .failed(let message):
                 (event, failed, reason) = (.failedFinal, task.rowCount, message)
+            case .retry(let message, let after):
+                let limit = try db.value(
+                    Int.self, cached: "SELECT j.max_attempts FROM jobs j JOIN tasks t ON t.job_id = j.id WHERE t.id = ?", [task.taskID]) ?? 1
+                if task.attempt < limit {
+                    (event, reason, runAfterMS) = (.failedRetryable, message, after.milliseconds)
+                } else {
+                    (event, failed, reason) = (.failedFinal, task.rowCount, "gave up after \(task.attempt) attempts: \(message)")
+                }
             case .cancelled:
                 (event, cancelled) = (.cancelled, task.rowCount)
             }
@@ -23,9 +32,10 @@ extension SQLiteJobStore {
             try db.execute(
                 cached: """
                     UPDATE tasks SET state = ?, output_key = ?, succeeded = ?, failed = ?, error = ?,
-                        finished_at = \(SQL.nowMS), lease_token = NULL, lease_expires_at = NULL
+                        finished_at = CASE WHEN ? THEN \(SQL.nowMS) END, run_after = \(SQL.nowMS) + ?,
+                        lease_token = NULL, lease_expires_at = NULL
                     WHERE id = ? AND lease_token = ? AND state = 'running'
-                    """, [next.rawValue, outputKey, succeeded, failed, reason, task.taskID, task.leaseToken])
+                    """, [next.rawValue, outputKey, succeeded, failed, reason, next.isTerminal, runAfterMS, task.taskID, task.leaseToken])
             guard db.changesCount == 1 else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
             try db.execute(
                 cached: """

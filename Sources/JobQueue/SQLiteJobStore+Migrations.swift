@@ -69,6 +69,9 @@ extension SQLiteJobStore {
                     CREATE INDEX tasks_by_job ON tasks(job_id, start_row);
                     """)
         }
+        migrator.registerMigration("v2: attempt limit per job") { db in
+            try db.execute(sql: "ALTER TABLE jobs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 5")
+        }
         return migrator
     }
 }

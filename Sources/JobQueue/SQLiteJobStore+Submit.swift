@@ -21,8 +21,11 @@ extension SQLiteJobStore {
                     """)
             for (position, model) in request.models.enumerated() {
                 try db.execute(
-                    sql: "INSERT INTO jobs (request_id, position, model_id, model_version, state) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [request.id.rawValue, position, model.id, model.version, JobState.queued.rawValue])
+                    sql: """
+                        INSERT INTO jobs (request_id, position, model_id, model_version, state, max_attempts)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [request.id.rawValue, position, model.id, model.version, JobState.queued.rawValue, model.maxAttempts])
                 let jobID = db.lastInsertedRowID
                 for (chunk, offset) in request.chunkOffsets.enumerated() {
                     let start = chunk * request.chunkSize

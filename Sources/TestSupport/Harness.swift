@@ -15,14 +15,17 @@ public struct Harness: Sendable {
     public let coordinator: Coordinator
 
     /// Creates a deployment with `parallelism` global slots and the given registry.
-    public init(parallelism: Int = 4, registry: ModelRegistry = .builtIn) throws {
+    public init(
+        parallelism: Int = 4, registry: ModelRegistry = .builtIn,
+        retryPolicy: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(10), maximumDelay: .milliseconds(50), jitter: 0.25)
+    ) throws {
         directory = try TemporaryDirectory()
         store = try SQLiteJobStore(url: directory.file("bulkpredict.sqlite"))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         coordinator = Coordinator(
             store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: registry,
-            limits: SubmissionLimits(globalParallelism: parallelism), logger: logger)
+            limits: SubmissionLimits(globalParallelism: parallelism), logger: logger, retryPolicy: retryPolicy)
     }
 
     /// A worker over this deployment with fast polling for tests.

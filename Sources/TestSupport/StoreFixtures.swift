@@ -22,18 +22,21 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 /// Builders for store-level tests, where no files are needed.
 public enum StoreFixtures {
     /// A model descriptor with one integer output.
-    public static func model(_ id: String) -> ModelDescriptor {
-        ModelDescriptor(id: id, version: "1.0", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)], runner: .builtin(id))
+    public static func model(_ id: String, maxAttempts: Int = ModelDescriptor.defaultMaxAttempts) -> ModelDescriptor {
+        ModelDescriptor(
+            id: id, version: "1.0", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)], runner: .builtin(id),
+            maxAttempts: maxAttempts)
     }
 
     /// A request of `records` records in chunks of `chunkSize` for the given models.
     public static func request(
-        records: Int, chunkSize: Int = 10, models: [String] = ["m1"], maxParallel: Int = 4, owner: String = "local"
+        records: Int, chunkSize: Int = 10, models: [String] = ["m1"], maxParallel: Int = 4, owner: String = "local",
+        maxAttempts: Int = ModelDescriptor.defaultMaxAttempts
     ) -> NewRequest {
         let chunks = (records + chunkSize - 1) / chunkSize
         return NewRequest(
             id: RequestID(), owner: owner, inputKind: .smiles, inputName: "input.csv", inputKey: "inputs/x/records.tsv",
-            recordCount: records, chunkSize: chunkSize, maxParallel: maxParallel, models: models.map(model),
+            recordCount: records, chunkSize: chunkSize, maxParallel: maxParallel, models: models.map { model($0, maxAttempts: maxAttempts) },
             chunkOffsets: (0..<chunks).map { UInt64($0 * 100) })
     }
 }

@@ -1,5 +1,6 @@
 import BulkPredictCore
 import Models
+import Synchronization
 
 /// Models with controlled behaviour, registered as built-ins for engine and API tests.
 public enum TestModels {
@@ -46,6 +47,28 @@ public enum TestModels {
         }
     }
 
+    /// Fails each batch with a retryable error until it has seen that batch `failures` times.
+    public final class Flaky: Predictor {
+        public let descriptor: ModelDescriptor
+        let failures: Int
+        let seen = Mutex<[String: Int]>([:])
+
+        init(descriptor: ModelDescriptor, failures: Int) {
+            self.descriptor = descriptor
+            self.failures = failures
+        }
+
+        public func predict(_ inputs: [String]) async throws -> [RecordOutcome] {
+            let key = inputs.first ?? ""
+            let count = seen.withLock { table -> Int in
+                table[key, default: 0] += 1
+                return table[key] ?? 0
+            }
+            if count <= failures { throw PredictorError("model server busy (try \(count))", retryable: true) }
+            return inputs.map { .values([.int(Int64($0.utf8.count))]) }
+        }
+    }
+
     /// The error `Exploding` throws.
     public enum EngineTestError: Error, CustomStringConvertible {
         case boom
@@ -58,7 +81,8 @@ public enum TestModels {
             targets: ["testing"], runner: .builtin(id))
     }
 
-    /// The built-in registry plus `test.slow` (delay per record), `test.exploding`, `test.short` and `test.wrongtype`,
+    /// The built-in registry plus `test.slow` (delay per record), `test.exploding`, `test.short`, `test.wrongtype`,
+    /// `test.flaky` (two retryable failures per chunk) and `test.hopeless` (more failures than attempts),
     /// with target `testing` recommending `test.slow`.
     public static func registry(slowDelay: Duration = .milliseconds(20)) -> ModelRegistry {
         var registry = ModelRegistry.builtIn
@@ -66,6 +90,15 @@ public enum TestModels {
         registry.addBuiltIn(descriptor("test.exploding")) { Exploding(descriptor: $0) }
         registry.addBuiltIn(descriptor("test.short")) { Short(descriptor: $0) }
         registry.addBuiltIn(descriptor("test.wrongtype")) { WrongType(descriptor: $0) }
+        // One instance each, so that they remember earlier attempts across tasks. Flaky fails twice
+        // per chunk, then succeeds: within the default five attempts.
+        let flaky = Flaky(descriptor: descriptor("test.flaky"), failures: 2)
+        registry.addBuiltIn(flaky.descriptor) { _ in flaky }
+        // Fails more often than its three attempts allow.
+        var hopelessDescriptor = descriptor("test.hopeless")
+        hopelessDescriptor.maxAttempts = 3
+        let hopeless = Flaky(descriptor: hopelessDescriptor, failures: 100)
+        registry.addBuiltIn(hopelessDescriptor) { _ in hopeless }
         try? registry.recommend(Recommendation(target: "testing", model: "test.slow"))
         return registry
     }

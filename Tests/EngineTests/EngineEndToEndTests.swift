@@ -74,6 +74,23 @@ import Testing
         #expect(table.value(3, "test.wrongtype.error") == "the model returned a value of the wrong type for output 1 (declared int)")
     }
 
+    @Test func retryableFailuresAreRetriedWithBackoffUntilTheAttemptLimit() async throws {
+        let harness = try Harness(registry: TestModels.registry())
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.flaky", "test.hopeless"]), chunkSize: 10),
+            records: (0..<30).map { InputRecord(id: nil, input: "C\($0)") })
+        let status = try await harness.withWorker { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completedWithErrors)
+        #expect(status.jobs[0].state == .completed, "two failures then success: every record has values")
+        #expect(status.jobs[0].succeeded == 30)
+        #expect(status.jobs[1].failed == 30)
+        let table = try await harness.result(id)
+        #expect(table.rows.count == 30)
+        #expect(table.value(0, "test.flaky.length") == "2")
+        #expect(table.value(0, "test.hopeless.error") == "gave up after 3 attempts: test.hopeless failed on this chunk: model server busy (try 3)")
+    }
+
     @Test func cancelStopsRunningWorkWithinTheDrainAndLeavesNoResult() async throws {
         let harness = try Harness(parallelism: 2, registry: TestModels.registry(slowDelay: .milliseconds(100)))
         defer { harness.remove() }

@@ -128,12 +128,56 @@ import Testing
             try await store.submit(StoreFixtures.request(records: 10))
             let task = try #require(try await store.claim(workerID: "dead", lease: .milliseconds(1)))
             try await Task.sleep(for: .milliseconds(30))
-            #expect(try await store.rescueExpiredLeases() == 1)
+            #expect(try await store.rescueExpiredLeases(retryAfter: .zero) == 1)
             let again = try #require(try await store.claim(workerID: "alive", lease: .seconds(30)))
             #expect(again.taskID == task.taskID)
             #expect(again.attempt == 2)
             #expect(try await store.finish(task, as: .succeeded(outputKey: "old", succeeded: 10, failed: 0)).accepted == false)
             #expect(try await store.finish(again, as: .succeeded(outputKey: "new", succeeded: 10, failed: 0)).accepted)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func retryableFailuresWaitTheirBackoffAndStopAtTheAttemptLimit(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 10, maxAttempts: 3)
+            try await store.submit(request)
+            var task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            var receipt = try await store.finish(task, as: .retry(reason: "server busy", after: .seconds(60)))
+            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: false))
+            #expect(try await store.claim(workerID: "w", lease: .seconds(30)) == nil, "not before its backoff")
+            #expect(try await store.pendingTaskCount() == 1, "a retrying task is still pending")
+
+            let second = StoreFixtures.request(records: 10, maxAttempts: 3)
+            try await store.submit(second)
+            for attempt in 1...3 {
+                task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+                #expect(task.requestID == second.id && task.attempt == attempt)
+                receipt = try await store.finish(task, as: .retry(reason: "server busy", after: .zero))
+            }
+            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: true))
+            let plan = try #require(try await store.beginMerge(second.id))
+            #expect(plan.jobs[0].chunks[0].state == .failed)
+            #expect(plan.jobs[0].chunks[0].error == "gave up after 3 attempts: server busy")
+            let status = try #require(try await store.status(of: second.id, owner: nil))
+            #expect(status.jobs[0].failed == 10 && status.jobs[0].succeeded == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aChunkWhoseWorkersKeepDyingFailsAtTheAttemptLimit(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 10, maxAttempts: 2)
+            try await store.submit(request)
+            for _ in 1...2 {
+                _ = try #require(try await store.claim(workerID: "doomed", lease: .milliseconds(1)))
+                try await Task.sleep(for: .milliseconds(20))
+                #expect(try await store.rescueExpiredLeases(retryAfter: .zero) == 1)
+            }
+            #expect(try await store.claim(workerID: "w", lease: .seconds(30)) == nil)
+            #expect(try await store.requestsAwaitingMerge() == [request.id])
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.jobs[0].failed == 10)
         }
     }
 

@@ -29,7 +29,7 @@ import Testing
     @Test func configurationAddsModelsAndRecommendations() async throws {
         let registry = try load(
             """
-            {"models": [{"id": "acme.formula", "version": "2.0.0", "input": "smiles",
+            {"models": [{"id": "acme.formula", "version": "2.0.0", "input": "smiles", "max_attempts": 2,
                          "runner": {"kind": "builtin", "implementation": "chem.formula"}, "series": ["acme"]}],
              "recommendations": [{"target": "physchem", "series": "acme", "model": "acme.formula"},
                                  {"target": "elements", "model": "acme.formula"}]}
@@ -40,6 +40,7 @@ import Testing
         #expect(try registry.catalog.resolve(RoutingSpec(target: "elements")).map(\.id) == ["acme.formula"])
         let predictor = try registry.predictor(for: "acme.formula")
         #expect(predictor.descriptor.version == "2.0.0")
+        #expect(predictor.descriptor.maxAttempts == 2)
         #expect(predictor.descriptor.outputs.map(\.name) == ["formula", "heavy_atoms", "mol_weight"])
         #expect(try await predictor.predict(["CCO"]) == [.values([.string("C2H6O"), .int(3), .double(46.069)])])
     }
@@ -70,6 +71,8 @@ import Testing
             )
             .contains("declared outputs differ"))
         #expect(loadError("not json").contains("model configuration"))
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"max_attempts\": 0, \"runner\": {\"kind\": \"builtin\", \"implementation\": \"chem.formula\"}}]}")
+            .contains("max_attempts must be at least 1"))
     }
 
     @Test func formulaModelGivesAnErrorRowForInvalidSmilesAndStopsWhenCancelled() async throws {
