@@ -7,6 +7,7 @@ public enum Lifecycle {
     static let requestTable: [RequestEvent: [RequestState: RequestState]] = [
         .workStarted: [.queued: .running],
         .mergeStarted: [.queued: .merging, .running: .merging],
+        .mergeTakenOver: [.merging: .merging],
         .mergedClean: [.merging: .completed],
         .mergedWithErrors: [.merging: .completedWithErrors],
         .failed: [.queued: .failed, .running: .failed, .merging: .failed],

@@ -4,6 +4,8 @@ public enum RequestEvent: String, Sendable, CaseIterable {
     case workStarted
     /// Every task ended; the merge begins. This is the compare-and-set that makes finalize run once.
     case mergeStarted
+    /// The merge's lease ran out (its process died): another process takes the merge over.
+    case mergeTakenOver
     /// The merge wrote the result and no record failed.
     case mergedClean
     /// The merge wrote the result and at least one record failed.

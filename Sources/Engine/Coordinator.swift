@@ -21,13 +21,16 @@ public struct Coordinator: Sendable {
     public let logger: Logger
     /// Backoff between attempts of a task.
     public let retryPolicy: RetryPolicy
+    /// How long a merge stays this process's without renewal; after that another may take it over.
+    public let mergeLease: Duration
     let workAvailable = WakeSignal()
     let cancelBoard = CancelBoard()
 
     /// Creates a coordinator.
     public init(
         store: any JobStore, blobs: any BlobStore, registry: ModelRegistry, limits: SubmissionLimits,
-        hub: EventHub = EventHub(), logger: Logger = Logger(label: "bulkpredict"), retryPolicy: RetryPolicy = RetryPolicy()
+        hub: EventHub = EventHub(), logger: Logger = Logger(label: "bulkpredict"), retryPolicy: RetryPolicy = RetryPolicy(),
+        mergeLease: Duration = .seconds(30)
     ) {
         self.store = store
         self.blobs = blobs
@@ -36,6 +39,7 @@ public struct Coordinator: Sendable {
         self.hub = hub
         self.logger = logger
         self.retryPolicy = retryPolicy
+        self.mergeLease = mergeLease
     }
 
     /// Cancels a request and waits up to `drain` for its running work to stop.

@@ -5,8 +5,9 @@ import JobQueue
 
 /// Merges every chunk output of a request, in input order, into the result: one row per record.
 ///
-/// Runs at most once per request thanks to the compare-and-set in ``JobStore/beginMerge(_:)``;
-/// any caller may try, and all but one get nothing to do.
+/// Runs at most once per request thanks to the compare-and-set in ``JobStore/beginMerge(_:lease:)``;
+/// any caller may try, and all but one get nothing to do. A merge whose process died is taken over
+/// once its lease runs out.
 struct Finalizer: Sendable {
     let coordinator: Coordinator
 
@@ -20,18 +21,33 @@ struct Finalizer: Sendable {
 
     private func merge(_ id: RequestID) async {
         let store = coordinator.store
+        let lease = coordinator.mergeLease
         do {
-            guard let plan = try await store.beginMerge(id) else { return }
+            guard let plan = try await store.beginMerge(id, lease: lease) else { return }
             coordinator.hub.changed(id)
             do {
-                let result = try write(plan)
-                if try await !store.finishMerge(id, result: result) {
-                    // Cancelled while merging: the result must not outlive the request's promise.
-                    try? coordinator.blobs.removeAll(prefix: "results/\(id.rawValue)")
+                let result = try await withThrowingTaskGroup(of: MergeResult?.self) { group in
+                    group.addTask { try write(plan) }
+                    group.addTask {
+                        // Renew the lease while writing; if this process dies, another takes over.
+                        while true {
+                            try await Task.sleep(for: lease / 3)
+                            _ = try? await store.extendMerge(plan, lease: lease)
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let result = first else { throw CancellationError() }
+                    return result
+                }
+                if try await !store.finishMerge(plan, result: result) {
+                    // Cancelled, or taken over, while merging: this merge must not announce anything.
+                    // The result file is the same bytes either way, so it is left for the taker.
+                    coordinator.logger.notice("merge superseded", metadata: ["request": "\(id)"])
                 }
             } catch {
                 coordinator.logger.error("merge failed", metadata: ["request": "\(id)", "error": "\(error)"])
-                try await store.failMerge(id, reason: "the result could not be written: \(error)")
+                let reason = (error as? EngineError)?.message ?? "an internal error stopped the merge; see the server log"
+                try await store.failMerge(plan, reason: "the result could not be written: \(reason)")
             }
             coordinator.hub.changed(id)
         } catch {

@@ -36,20 +36,24 @@ public protocol JobStore: Sendable {
     func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome
 
     /// Requests whose every task has ended but which have not been merged yet (for example because
-    /// the process stopped between the last task and the merge).
+    /// the process stopped between the last task and the merge), and requests whose merge lease ran
+    /// out because the merging process died.
     func requestsAwaitingMerge() async throws -> [RequestID]
 
-    /// The compare-and-set that starts finalize: returns the merge plan to exactly one caller, and
-    /// `nil` to everyone else.
-    func beginMerge(_ id: RequestID) async throws -> MergePlan?
+    /// The compare-and-set that starts finalize: returns the merge plan, with a lease token, to
+    /// exactly one caller, and `nil` to everyone else. A merge whose lease ran out is taken over.
+    func beginMerge(_ id: RequestID, lease: Duration) async throws -> MergePlan?
+
+    /// Extends a merge's lease. Returns `false` when the merge was taken over or cancelled.
+    func extendMerge(_ plan: MergePlan, lease: Duration) async throws -> Bool
 
     /// Ends a merge: records the result and moves the request to its terminal state. Returns `false`
-    /// when the request left `merging` meanwhile (it was cancelled), in which case the caller must
-    /// discard the result file.
-    func finishMerge(_ id: RequestID, result: MergeResult) async throws -> Bool
+    /// when the merge is no longer this caller's (cancelled, or taken over after its lease ran
+    /// out), in which case the caller must not announce the result.
+    func finishMerge(_ plan: MergePlan, result: MergeResult) async throws -> Bool
 
-    /// Marks a merging request failed with a reason.
-    func failMerge(_ id: RequestID, reason: String) async throws
+    /// Marks a merging request failed with a reason, if the merge is still this caller's.
+    func failMerge(_ plan: MergePlan, reason: String) async throws
 
     /// Where the result of a finished request is, or `nil` when there is none (yet).
     func resultLocation(of id: RequestID) async throws -> MergeResult?

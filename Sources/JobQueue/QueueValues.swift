@@ -135,6 +135,8 @@ public struct MergePlan: Sendable {
     public var recordCount: Int
     /// Jobs in routing order.
     public var jobs: [Job]
+    /// The merge's lease token: every later write about this merge must present it.
+    public var token: String
 }
 
 /// The files finalize produced.

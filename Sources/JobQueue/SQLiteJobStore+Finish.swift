@@ -50,13 +50,8 @@ extension SQLiteJobStore {
 
     /// Whether every task has ended and the request still waits for its merge.
     static func isReadyToMerge(_ db: Database, _ requestID: String) throws -> Bool {
-        let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
-        return try db.value(
-            Bool.self,
-            cached: """
-                SELECT EXISTS (SELECT 1 FROM requests WHERE id = ? AND state IN \(mergeable))
-                   AND NOT EXISTS (SELECT 1 FROM tasks WHERE request_id = ? AND state IN \(SQL.liveTasks))
-                """, [requestID, requestID]) ?? false
+        try db.value(Bool.self, cached: "SELECT EXISTS (SELECT 1 FROM requests r WHERE r.id = ? AND \(mergeableCondition("r")))", [requestID])
+            ?? false
     }
 
     public func pendingTaskCount() async throws -> Int {

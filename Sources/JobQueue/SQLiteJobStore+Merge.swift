@@ -1,38 +1,63 @@
 import BulkPredictCore
+import Foundation
 import GRDB
 
 extension SQLiteJobStore {
+    /// Requests that are mergeable: every task ended, not merged yet; or merging under a lease that
+    /// ran out. Shared by the queries below so that listing and taking agree.
+    static func mergeableCondition(_ requests: String) -> String {
+        let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
+        return """
+            ((\(requests).state IN \(mergeable)
+              AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = \(requests).id AND t.state IN \(SQL.liveTasks)))
+             OR (\(requests).state = 'merging' AND \(requests).merge_expires_at < \(SQL.nowMS)))
+            """
+    }
+
     public func requestsAwaitingMerge() async throws -> [RequestID] {
         try await pool.read { db in
-            let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
-            return try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM requests r
-                    WHERE state IN \(mergeable)
-                      AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = r.id AND t.state IN \(SQL.liveTasks))
-                    ORDER BY created_at
-                    """
+            try String.fetchAll(
+                db, sql: "SELECT id FROM requests r WHERE \(Self.mergeableCondition("r")) ORDER BY created_at, rowid"
             ).compactMap { RequestID($0) }
         }
     }
 
-    public func beginMerge(_ id: RequestID) async throws -> MergePlan? {
-        try await immediate { db in
-            guard try Self.isReadyToMerge(db, id.rawValue) else { return nil }
-            let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
-            // The compare-and-set: only one caller moves the request out of a mergeable state.
+    public func beginMerge(_ id: RequestID, lease: Duration) async throws -> MergePlan? {
+        let token = UUID().uuidString
+        let leaseMS = lease.milliseconds
+        return try await immediate { db in
+            guard let state = try db.value(String.self, cached: "SELECT state FROM requests WHERE id = ?", [id.rawValue])
+                .flatMap(RequestState.init(rawValue:))
+            else { return nil }
+            // Starting and taking over are both transitions of the one state machine.
+            let next = try Lifecycle.next(state, on: state == .merging ? .mergeTakenOver : .mergeStarted)
+            // The compare-and-set: only one caller moves the request into (or takes over) the merge.
             try db.execute(
-                sql: "UPDATE requests SET state = ?, revision = revision + 1 WHERE id = ? AND state IN \(mergeable)",
-                arguments: [try Lifecycle.next(RequestState.running, on: .mergeStarted).rawValue, id.rawValue])
+                sql: """
+                    UPDATE requests SET state = ?, merge_token = ?, merge_expires_at = \(SQL.nowMS) + ?, revision = revision + 1
+                    WHERE id = ? AND \(Self.mergeableCondition("requests"))
+                    """,
+                arguments: [next.rawValue, token, leaseMS, id.rawValue])
             guard db.changesCount == 1 else { return nil }
-            return try Self.mergePlan(db, id)
+            return try Self.mergePlan(db, id, token: token)
+        }
+    }
+
+    public func extendMerge(_ plan: MergePlan, lease: Duration) async throws -> Bool {
+        let leaseMS = lease.milliseconds
+        return try await immediate { db in
+            try db.execute(
+                cached: "UPDATE requests SET merge_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND state = 'merging' AND merge_token = ?",
+                [leaseMS, plan.requestID.rawValue, plan.token])
+            return db.changesCount == 1
         }
     }
 
     /// The plan for a request that is merging, read in the caller's transaction.
-    static func mergePlan(_ db: Database, _ id: RequestID) throws -> MergePlan? {
-        guard let request = try Row.fetchOne(db, sql: "SELECT input_key, record_count FROM requests WHERE id = ?", arguments: [id.rawValue])
+    static func mergePlan(_ db: Database, _ id: RequestID, token: String) throws -> MergePlan? {
+        guard
+            let request = try Row.fetchOne(
+                db, sql: "SELECT input_key, record_count FROM requests WHERE id = ?", arguments: [id.rawValue])
         else { return nil }
         let jobs = try Row.fetchAll(
             db, sql: "SELECT id, model_id, model_version FROM jobs WHERE request_id = ? ORDER BY position", arguments: [id.rawValue])
@@ -47,43 +72,50 @@ extension SQLiteJobStore {
             }
             return MergePlan.Job(modelID: job["model_id"], modelVersion: job["model_version"], chunks: chunks)
         }
-        return MergePlan(requestID: id, inputKey: request["input_key"], recordCount: request["record_count"], jobs: plannedJobs)
+        return MergePlan(
+            requestID: id, inputKey: request["input_key"], recordCount: request["record_count"], jobs: plannedJobs, token: token)
     }
 
-    public func finishMerge(_ id: RequestID, result: MergeResult) async throws -> Bool {
+    public func finishMerge(_ plan: MergePlan, result: MergeResult) async throws -> Bool {
         try await immediate { db in
             let next = try Lifecycle.next(RequestState.merging, on: result.hasErrors ? .mergedWithErrors : .mergedClean)
             try db.execute(
                 sql: """
                     UPDATE requests SET state = ?, finished_at = \(SQL.nowMS), revision = revision + 1,
-                        result_key = ?, result_rows = ?, result_bytes = ?, result_has_errors = ?
-                    WHERE id = ? AND state = ?
+                        result_key = ?, result_rows = ?, result_bytes = ?, result_has_errors = ?,
+                        merge_token = NULL, merge_expires_at = NULL
+                    WHERE id = ? AND state = ? AND merge_token = ?
                     """,
                 arguments: [
                     next.rawValue, result.csvKey, result.rowCount, result.byteCount, result.hasErrors,
-                    id.rawValue, RequestState.merging.rawValue,
+                    plan.requestID.rawValue, RequestState.merging.rawValue, plan.token,
                 ])
             guard db.changesCount == 1 else { return false }
             let clean = try Lifecycle.next(JobState.running, on: .finishedClean)
             let withErrors = try Lifecycle.next(JobState.running, on: .finishedWithErrors)
             try db.execute(
                 sql: "UPDATE jobs SET state = CASE WHEN failed > 0 THEN ? ELSE ? END WHERE request_id = ? AND state = ?",
-                arguments: [withErrors.rawValue, clean.rawValue, id.rawValue, JobState.running.rawValue])
+                arguments: [withErrors.rawValue, clean.rawValue, plan.requestID.rawValue, JobState.running.rawValue])
             return true
         }
     }
 
-    public func failMerge(_ id: RequestID, reason: String) async throws {
+    public func failMerge(_ plan: MergePlan, reason: String) async throws {
         try await immediate { db in
             try db.execute(
-                sql:
-                    "UPDATE requests SET state = ?, error = ?, finished_at = \(SQL.nowMS), revision = revision + 1 WHERE id = ? AND state = ?",
+                sql: """
+                    UPDATE requests SET state = ?, error = ?, finished_at = \(SQL.nowMS), revision = revision + 1,
+                        merge_token = NULL, merge_expires_at = NULL
+                    WHERE id = ? AND state = ? AND merge_token = ?
+                    """,
                 arguments: [
-                    try Lifecycle.next(RequestState.merging, on: .failed).rawValue, reason, id.rawValue, RequestState.merging.rawValue,
+                    try Lifecycle.next(RequestState.merging, on: .failed).rawValue, reason, plan.requestID.rawValue,
+                    RequestState.merging.rawValue, plan.token,
                 ])
+            guard db.changesCount == 1 else { return }
             try db.execute(
                 sql: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.failed)))",
-                arguments: [try Lifecycle.next(JobState.running, on: .failed).rawValue, id.rawValue])
+                arguments: [try Lifecycle.next(JobState.running, on: .failed).rawValue, plan.requestID.rawValue])
         }
     }
 }

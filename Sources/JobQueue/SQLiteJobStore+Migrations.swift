@@ -72,6 +72,10 @@ extension SQLiteJobStore {
         migrator.registerMigration("v2: attempt limit per job") { db in
             try db.execute(sql: "ALTER TABLE jobs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 5")
         }
+        migrator.registerMigration("v3: merge lease") { db in
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN merge_token TEXT")
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN merge_expires_at INTEGER")
+        }
         return migrator
     }
 }

@@ -7,6 +7,7 @@ import Testing
     static let requestLegal: [String: RequestState] = [
         "queued+workStarted": .running,
         "queued+mergeStarted": .merging, "running+mergeStarted": .merging,
+        "merging+mergeTakenOver": .merging,
         "merging+mergedClean": .completed,
         "merging+mergedWithErrors": .completedWithErrors,
         "queued+failed": .failed, "running+failed": .failed, "merging+failed": .failed,

@@ -1,6 +1,7 @@
 import BulkPredictCore
 import Engine
 import Formats
+import JobQueue
 import Foundation
 import Models
 import TestSupport
@@ -135,6 +136,25 @@ import Testing
         #expect(try await harness.store.list(owner: "local", limit: 10, offset: 0).total == 0)
         let inputs = harness.directory.file("blobs/inputs")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: inputs.path))?.isEmpty ?? true)
+    }
+
+    @Test func aMergeAbandonedByADeadProcessIsTakenOverByAWorker() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 4),
+            records: (0..<10).map { _ in InputRecord(id: nil, input: "CCO") })
+        while let task = try await harness.store.claim(workerID: "gone", lease: .seconds(30)) {
+            _ = try await harness.store.finish(task, as: .failed(reason: "worker lost"))
+        }
+        // A process that began the merge and died: its lease is never renewed.
+        let abandoned = try #require(try await harness.store.beginMerge(id, lease: .milliseconds(1)))
+        try await Task.sleep(for: .milliseconds(20))
+        let status = try await harness.withWorker { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completedWithErrors)
+        #expect(try await harness.result(id).rows.count == 10)
+        let stale = MergeResult(csvKey: "x", rowCount: 0, byteCount: 0, hasErrors: false)
+        #expect(try await harness.store.finishMerge(abandoned, result: stale) == false)
     }
 
     @Test func tinyChunksOverAHugeInputAreRefusedNamingTheSmallestChunkSizeThatWorks() async throws {

@@ -156,7 +156,7 @@ import Testing
                 receipt = try await store.finish(task, as: .retry(reason: "server busy", after: .zero))
             }
             #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: true))
-            let plan = try #require(try await store.beginMerge(second.id))
+            let plan = try #require(try await store.beginMerge(second.id, lease: .seconds(30)))
             #expect(plan.jobs[0].chunks[0].state == .failed)
             #expect(plan.jobs[0].chunks[0].error == "gave up after 3 attempts: server busy")
             let status = try #require(try await store.status(of: second.id, owner: nil))
@@ -187,13 +187,13 @@ import Testing
             for _ in 0..<25 {
                 let request = StoreFixtures.request(records: 20, chunkSize: 10)
                 try await store.submit(request)
-                #expect(try await store.beginMerge(request.id) == nil, "not ready while tasks wait")
+                #expect(try await store.beginMerge(request.id, lease: .seconds(30)) == nil, "not ready while tasks wait")
                 for task in try await claimAll(store) {
                     _ = try await store.finish(task, as: .succeeded(outputKey: "k\(task.taskID)", succeeded: 10, failed: 0))
                 }
                 #expect(try await store.requestsAwaitingMerge() == [request.id])
                 let plans = try await withThrowingTaskGroup(of: MergePlan?.self) { group in
-                    for _ in 0..<8 { group.addTask { try await store.beginMerge(request.id) } }
+                    for _ in 0..<8 { group.addTask { try await store.beginMerge(request.id, lease: .seconds(30)) } }
                     return try await group.reduce(into: [MergePlan]()) { if let plan = $1 { $0.append(plan) } }
                 }
                 #expect(plans.count == 1)
@@ -202,8 +202,8 @@ import Testing
                 #expect(plan.jobs[0].chunks.map(\.startRow) == [0, 10])
                 #expect(plan.jobs[0].chunks.allSatisfy { $0.state == .succeeded && $0.outputKey != nil })
                 let result = MergeResult(csvKey: "results/x.csv", rowCount: 20, byteCount: 100, hasErrors: false)
-                #expect(try await store.finishMerge(request.id, result: result))
-                #expect(try await store.finishMerge(request.id, result: result) == false)
+                #expect(try await store.finishMerge(plan, result: result))
+                #expect(try await store.finishMerge(plan, result: result) == false)
                 let status = try #require(try await store.status(of: request.id, owner: nil))
                 #expect(status.state == .completed)
                 #expect(status.jobs[0].state == .completed)
@@ -265,15 +265,39 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aMergeWhoseProcessDiedIsTakenOverAndTheOldMergerIsFenced(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 10)
+            try await store.submit(request)
+            let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            _ = try await store.finish(task, as: .succeeded(outputKey: "k", succeeded: 10, failed: 0))
+            let dead = try #require(try await store.beginMerge(request.id, lease: .milliseconds(1)))
+            try await Task.sleep(for: .milliseconds(30))
+            #expect(try await store.requestsAwaitingMerge() == [request.id])
+            let taker = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
+            #expect(taker.token != dead.token)
+            #expect(try await store.beginMerge(request.id, lease: .seconds(30)) == nil, "a live merge is not taken over")
+            #expect(try await store.extendMerge(dead, lease: .seconds(30)) == false)
+            let result = MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: false)
+            #expect(try await store.finishMerge(dead, result: result) == false)
+            try await store.failMerge(dead, reason: "stale")
+            #expect(try await store.status(of: request.id, owner: nil)?.state == .merging, "a stale merger changes nothing")
+            #expect(try await store.extendMerge(taker, lease: .seconds(30)))
+            #expect(try await store.finishMerge(taker, result: result))
+            #expect(try await store.status(of: request.id, owner: nil)?.state == .completed)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let request = StoreFixtures.request(records: 10)
             try await store.submit(request)
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
             _ = try await store.finish(task, as: .failed(reason: "model crashed"))
-            let plan = try #require(try await store.beginMerge(request.id))
+            let plan = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
             #expect(plan.jobs[0].chunks[0].error == "model crashed")
-            _ = try await store.finishMerge(request.id, result: MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: true))
+            _ = try await store.finishMerge(plan, result: MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: true))
             #expect(try await store.cancel(request.id, owner: nil) == .alreadyFinished(.completedWithErrors))
             let status = try #require(try await store.status(of: request.id, owner: nil))
             #expect(status.jobs[0].failed == 10)
@@ -288,10 +312,10 @@ import Testing
             try await store.submit(request)
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
             _ = try await store.finish(task, as: .succeeded(outputKey: "k", succeeded: 10, failed: 0))
-            _ = try #require(try await store.beginMerge(request.id))
+            let plan = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
             #expect(try await store.cancel(request.id, owner: nil) == .accepted(.cancelled))
             let result = MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: false)
-            #expect(try await store.finishMerge(request.id, result: result) == false)
+            #expect(try await store.finishMerge(plan, result: result) == false)
             #expect(try await store.resultLocation(of: request.id) == nil)
         }
     }
