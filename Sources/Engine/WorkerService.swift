@@ -94,21 +94,39 @@ public struct WorkerService: Service {
         return claimedAny
     }
 
-    /// Runs one task while renewing its lease beside it.
+    /// Runs one task while renewing its lease beside it. When the lease is lost (the claim was
+    /// taken over, or no heartbeat got through for a whole lease) the run is cancelled: someone
+    /// else owns the task now, and any further work here would only be thrown away.
     private func execute(_ task: ClaimedTask) async -> FinishReceipt? {
         let runner = TaskRunner(coordinator: coordinator)
-        return await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: FinishReceipt??.self) { group in
+            group.addTask { .some(await runner.run(task)) }
             group.addTask {
-                // A refused heartbeat needs no action here: the runner's fenced writes will be refused too.
+                var lastRenewal = ContinuousClock.now
                 while !Task.isCancelled {
                     try? await Task.sleep(for: configuration.heartbeat)
                     if Task.isCancelled { break }
-                    _ = try? await coordinator.store.heartbeat(task, lease: configuration.lease)
+                    let renewed: Bool?
+                    do { renewed = try await coordinator.store.heartbeat(task, lease: configuration.lease) } catch { renewed = nil }
+                    switch renewed {
+                    case true:
+                        lastRenewal = ContinuousClock.now
+                    case false:
+                        coordinator.logger.warning("lease lost; stopping the task", metadata: ["task": "\(task.taskID)"])
+                        return .none
+                    case nil where ContinuousClock.now - lastRenewal > configuration.lease:
+                        coordinator.logger.warning("no heartbeat for a whole lease; stopping the task", metadata: ["task": "\(task.taskID)"])
+                        return .none
+                    case nil:
+                        continue
+                    }
                 }
+                return .none
             }
-            let receipt = await runner.run(task)
+            // The first child to end decides: the run finished, or the lease was lost.
+            let first = await group.next() ?? nil
             group.cancelAll()
-            return receipt
+            return first ?? nil
         }
     }
 

@@ -29,17 +29,21 @@ public struct Harness: Sendable {
     }
 
     /// A worker over this deployment with fast polling for tests.
-    public func worker(slots: Int = 2) -> WorkerService {
+    public func worker(slots: Int = 2, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10)) -> WorkerService {
         var configuration = WorkerService.Configuration()
         configuration.slots = slots
+        configuration.lease = lease
+        configuration.heartbeat = heartbeat
         configuration.idlePoll = .milliseconds(50)
         configuration.sweepInterval = .milliseconds(100)
         return WorkerService(coordinator: coordinator, configuration: configuration)
     }
 
     /// Runs `body` while a worker runs, then stops the worker.
-    public func withWorker<T: Sendable>(slots: Int = 2, _ body: @Sendable () async throws -> T) async throws -> T {
-        let worker = worker(slots: slots)
+    public func withWorker<T: Sendable>(
+        slots: Int = 2, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10), _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        let worker = worker(slots: slots, lease: lease, heartbeat: heartbeat)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await worker.run()

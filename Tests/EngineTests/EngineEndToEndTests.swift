@@ -157,6 +157,25 @@ import Testing
         #expect(try await harness.store.finishMerge(abandoned, result: stale) == false)
     }
 
+    @Test func aWorkerThatLostItsLeaseStopsTheTaskInsteadOfFinishingIt() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .milliseconds(100)))
+        defer { harness.remove() }
+        // 50 records of 100 ms: an attempt left alone would take 5 s.
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.slow"]), chunkSize: 50),
+            records: (0..<50).map { _ in InputRecord(id: nil, input: "C") })
+        let started = ContinuousClock.now
+        // The lease runs out long before the first heartbeat: the sweep rescues the task, the
+        // heartbeat is refused, and the worker stops; five attempts later the chunk gives up.
+        let status = try await harness.withWorker(slots: 1, lease: .milliseconds(100), heartbeat: .milliseconds(400)) {
+            try await harness.waitUntilTerminal(id)
+        }
+        #expect(ContinuousClock.now - started < .seconds(15), "each attempt was stopped early")
+        #expect(status.state == .completedWithErrors)
+        #expect(status.jobs[0].failed == 50)
+        #expect(try await harness.result(id).value(0, "test.slow.error") == "gave up after 5 attempts: the worker running this chunk stopped answering")
+    }
+
     @Test func tinyChunksOverAHugeInputAreRefusedNamingTheSmallestChunkSizeThatWorks() async throws {
         var limits = SubmissionLimits(globalParallelism: 2)
         limits.maxTasks = 50
