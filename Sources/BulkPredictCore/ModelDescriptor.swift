@@ -50,20 +50,52 @@ public struct ModelDescriptor: Sendable, Codable, Equatable {
 
 /// How a model executes.
 public struct RunnerSpec: Sendable, Codable, Equatable {
-    /// The runner kind: `builtin` is the only one so far.
+    /// The runner kind: `builtin` (Swift code in this process) or `command` (a program speaking
+    /// JSON lines over standard input and output).
     public var kind: String
     /// For `builtin`: which built-in implementation runs it.
     public var implementation: String?
+    /// For `command`: the program and its arguments; the program is looked up on `PATH`.
+    public var command: [String]?
+    /// For `command`: the working directory (default: the process's own).
+    public var workingDirectory: String?
+    /// For `command`: most seconds to wait for the next answer line before the program is stopped.
+    public var recordTimeout: Double?
+    /// For `command`: most seconds one chunk may take.
+    public var chunkTimeout: Double?
 
     /// A built-in Swift implementation.
     public static func builtin(_ implementation: String) -> RunnerSpec {
         RunnerSpec(kind: "builtin", implementation: implementation)
     }
 
+    /// A program started once per chunk.
+    public static func command(
+        _ command: [String], workingDirectory: String? = nil, recordTimeout: Double? = nil, chunkTimeout: Double? = nil
+    ) -> RunnerSpec {
+        RunnerSpec(
+            kind: "command", command: command, workingDirectory: workingDirectory, recordTimeout: recordTimeout,
+            chunkTimeout: chunkTimeout)
+    }
+
     /// Creates a runner specification.
-    public init(kind: String, implementation: String? = nil) {
+    public init(
+        kind: String, implementation: String? = nil, command: [String]? = nil, workingDirectory: String? = nil,
+        recordTimeout: Double? = nil, chunkTimeout: Double? = nil
+    ) {
         self.kind = kind
         self.implementation = implementation
+        self.command = command
+        self.workingDirectory = workingDirectory
+        self.recordTimeout = recordTimeout
+        self.chunkTimeout = chunkTimeout
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, implementation, command
+        case workingDirectory = "working_directory"
+        case recordTimeout = "record_timeout"
+        case chunkTimeout = "chunk_timeout"
     }
 }
 

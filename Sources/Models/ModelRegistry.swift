@@ -39,11 +39,23 @@ public struct ModelRegistry: Sendable {
         catalog.models.first { $0.runner.kind == "builtin" && $0.runner.implementation == name }?.outputs
     }
 
+    /// Time a cancelled command model gets between SIGTERM and SIGKILL.
+    public var commandKillGrace: Duration = .seconds(5)
+
     /// Adds a model declared by configuration.
-    /// - Throws: ``RegistryError`` when its runner is unknown or it contradicts its implementation.
+    /// - Throws: ``RegistryError`` when its runner is unknown or incomplete, or it contradicts its
+    ///   implementation.
     public mutating func register(_ descriptor: ModelDescriptor) throws(RegistryError) {
+        if descriptor.runner.kind == "command" {
+            guard !descriptor.outputs.isEmpty else {
+                throw RegistryError("model '\(descriptor.id)': a command model must declare its 'outputs'")
+            }
+            _ = try CommandPredictor(descriptor: descriptor)
+            catalog.register(descriptor)
+            return
+        }
         guard descriptor.runner.kind == "builtin" else {
-            throw RegistryError("model '\(descriptor.id)': unknown runner kind '\(descriptor.runner.kind)'; supported: builtin")
+            throw RegistryError("model '\(descriptor.id)': unknown runner kind '\(descriptor.runner.kind)'; supported: builtin, command")
         }
         guard let implementation = descriptor.runner.implementation, factories[implementation] != nil else {
             throw RegistryError(
@@ -79,6 +91,7 @@ public struct ModelRegistry: Sendable {
         guard let descriptor = catalog.model(modelID) else {
             throw RegistryError("unknown model '\(modelID)'")
         }
+        if descriptor.runner.kind == "command" { return try CommandPredictor(descriptor: descriptor, killGrace: commandKillGrace) }
         guard let implementation = descriptor.runner.implementation, let factory = factories[implementation] else {
             throw RegistryError("model '\(modelID)' has no runnable implementation in this process")
         }

@@ -176,6 +176,70 @@ import Testing
         #expect(try await harness.result(id).value(0, "test.slow.error") == "gave up after 5 attempts: the worker running this chunk stopped answering")
     }
 
+    @Test func theShippedCommandModelExampleRunsThroughTheEngine() async throws {
+        var registry = try ModelRegistry.loading(
+            configuration: SharedData.repositoryRoot.appendingPathComponent("examples/command-model/models.json"))
+        var model = try #require(registry.catalog.model("example.smiles-stats"))
+        // The example names its script relative to the repository root.
+        model.runner.workingDirectory = SharedData.repositoryRoot.path
+        try registry.register(model)
+        let harness = try Harness(registry: registry)
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(target: "examples"), chunkSize: 3),
+            records: ["c1ccccc1", "C[N+](C)(C)C", "CCO", "", "C1CC1"].map { InputRecord(id: nil, input: $0, error: $0.isEmpty ? "empty SMILES" : nil) })
+        let status = try await harness.withWorker { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completedWithErrors)
+        let table = try await harness.result(id)
+        #expect(table.rows.map { $0[3] } == ["8", "12", "3", "", "5"])
+        #expect(table.value(0, "example.smiles-stats.aromatic_atoms") == "6")
+        #expect(table.value(1, "example.smiles-stats.charged") == "true")
+        #expect(table.value(4, "example.smiles-stats.ring_bonds") == "1")
+        #expect(table.value(3, "example.smiles-stats.error") == "empty SMILES")
+    }
+
+    @Test func cancellingARequestStopsItsModelProgramEvenIfItIgnoresSIGTERM() async throws {
+        let scripts = try TemporaryDirectory(prefix: "stubborn")
+        defer { scripts.remove() }
+        let program = try scripts.write(
+            """
+            import os, signal, sys, time
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            open(os.path.join(os.path.dirname(__file__), "pid-%d" % os.getpid()), "w").close()
+            for line in sys.stdin:
+                time.sleep(60)
+            """, to: "stubborn.py")
+        var registry = ModelRegistry.builtIn
+        registry.commandKillGrace = .milliseconds(300)
+        try registry.register(
+            ModelDescriptor(
+                id: "test.stubborn", version: "1", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)],
+                runner: .command(["python3", program.path])))
+        let harness = try Harness(registry: registry)
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.stubborn"]), chunkSize: 5, maxParallel: 2),
+            records: (0..<20).map { _ in InputRecord(id: nil, input: "C") })
+        try await harness.withWorker(slots: 2) {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try FileManager.default.contentsOfDirectory(atPath: scripts.url.path).filter({ $0.hasPrefix("pid-") }).count < 2 {
+                guard ContinuousClock.now < deadline else { throw HarnessError(message: "the programs never started") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let started = ContinuousClock.now
+            #expect(try await harness.coordinator.cancel(id, owner: nil, drain: .seconds(10)) == .accepted(.cancelled))
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+        let pids = try FileManager.default.contentsOfDirectory(atPath: scripts.url.path).compactMap { $0.hasPrefix("pid-") ? Int32($0.dropFirst(4)) : nil }
+        #expect(pids.count == 2)
+        for pid in pids {
+            let status = try? String(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/status"), encoding: .utf8)
+            #expect(status == nil || status?.contains("State:\tZ") == true, "program \(pid) is gone")
+        }
+        let final = try #require(try await harness.store.status(of: id, owner: nil))
+        #expect(final.jobs[0].cancelled == 20)
+    }
+
     @Test func tinyChunksOverAHugeInputAreRefusedNamingTheSmallestChunkSizeThatWorks() async throws {
         var limits = SubmissionLimits(globalParallelism: 2)
         limits.maxTasks = 50

@@ -48,7 +48,11 @@ import Testing
     @Test func badConfigurationsAreRefusedWithAMessageNamingTheProblem() {
         #expect(
             loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"grpc\"}}]}")
-                .contains("model 'x': unknown runner kind 'grpc'; supported: builtin"))
+                .contains("model 'x': unknown runner kind 'grpc'; supported: builtin, command"))
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"command\", \"command\": [\"python3\"]}}]}")
+            .contains("a command model must declare its 'outputs'"))
+        #expect(loadError("{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"outputs\": [{\"name\": \"n\", \"type\": \"int\"}], \"runner\": {\"kind\": \"command\", \"command\": []}}]}")
+            .contains("a command runner needs a non-empty 'command' list"))
         #expect(
             loadError(
                 "{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"magic\"}}]}"
