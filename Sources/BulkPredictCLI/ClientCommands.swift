@@ -104,6 +104,31 @@ struct CancelCommand: AsyncParsableCommand {
     }
 }
 
+/// `bulkpredict retry ID`: re-runs the failed records of a request.
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry", abstract: "Run the failed records of a request again; every other row stays as it is.")
+    @Argument(help: "Request id.") var id: String
+    @Flag(help: "Wait for the retry to finish, showing progress.") var wait = false
+    @Option(name: .shortAndLong, help: "With --wait: write the rebuilt result here (.csv).") var output: String?
+    @OptionGroup var serverOptions: ServerOptions
+
+    func run() async throws {
+        if output != nil, !wait { throw CLIError("-o/--output needs --wait") }
+        let client = serverOptions.client
+        let status = try await client.json(RequestStatus.self, "/api/v1/requests/\(id)/retry", method: .POST, accepting: [202])
+        print("retrying the failed records of request \(status.id)")
+        guard wait else { return }
+        var bar = ProgressBar()
+        let final = try await client.follow(id) { bar.update($0) }
+        bar.finish()
+        print(StatusText.summary(final))
+        if let output {
+            print("wrote \(try await client.download(id, to: output)) bytes to \(output)")
+        }
+    }
+}
+
 /// `bulkpredict download ID -o FILE`.
 struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "download", abstract: "Download the result of a finished request.")

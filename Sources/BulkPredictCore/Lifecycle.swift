@@ -16,6 +16,7 @@ public enum Lifecycle {
             .cancelling: .cancelling, .cancelled: .cancelled,
         ],
         .cancelDrained: [.cancelling: .cancelled],
+        .retryRequested: [.completedWithErrors: .queued],
     ]
 
     static let jobTable: [JobEvent: [JobState: JobState]] = [
@@ -24,6 +25,7 @@ public enum Lifecycle {
         .finishedWithErrors: [.running: .completedWithErrors],
         .failed: [.queued: .failed, .running: .failed],
         .cancelled: [.queued: .cancelled, .running: .cancelled],
+        .retryRequested: [.completedWithErrors: .queued, .failed: .queued],
     ]
 
     static let taskTable: [TaskEvent: [TaskState: TaskState]] = [

@@ -17,6 +17,9 @@ public enum RequestEvent: String, Sendable, CaseIterable {
     case cancelRequested
     /// No task of a cancelling request is running any more.
     case cancelDrained
+    /// A user asked to re-run the records that failed. The one way out of a terminal state: a
+    /// request that completed with errors goes back to the queue for its failed parts.
+    case retryRequested
 }
 
 /// Something that happens to a job.
@@ -31,6 +34,8 @@ public enum JobEvent: String, Sendable, CaseIterable {
     case failed
     /// The request was cancelled.
     case cancelled
+    /// Its failed records are to run again.
+    case retryRequested
 }
 
 /// Something that happens to a task.

@@ -13,7 +13,8 @@ public enum RequestState: String, Sendable, Codable, CaseIterable {
     case cancelling
     case cancelled
 
-    /// A terminal request never changes again.
+    /// A terminal request does no more work by itself; only a user's retry of its failed parts
+    /// (``RequestEvent/retryRequested``) brings a `completed_with_errors` request back.
     public var isTerminal: Bool {
         switch self {
         case .completed, .completedWithErrors, .failed, .cancelled: true

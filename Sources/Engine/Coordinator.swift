@@ -61,6 +61,16 @@ public struct Coordinator: Sendable {
         return .accepted(try await store.status(of: id, owner: owner)?.state ?? .cancelling)
     }
 
+    /// Queues the failed parts of a request again (see ``JobStore/retryFailed(_:owner:)``).
+    public func retryFailed(_ id: RequestID, owner: String?) async throws -> RetryOutcome {
+        let outcome = try await store.retryFailed(id, owner: owner)
+        if case .accepted = outcome {
+            hub.changed(id)
+            notifyWork()
+        }
+        return outcome
+    }
+
     /// Wakes local workers (a request was submitted or a slot freed).
     func notifyWork() { workAvailable.notify() }
 }

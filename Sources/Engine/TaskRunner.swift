@@ -119,15 +119,31 @@ struct TaskRunner: Sendable {
     }
 
     /// Reads the chunk, predicts, and writes the output file; returns the record counts.
+    ///
+    /// For a retry of failed parts, rows that had values in the chunk's earlier output are copied
+    /// from it byte for byte and only the other rows run again.
     private func produce(_ task: ClaimedTask, outputKey: String) async throws -> (succeeded: Int, failed: Int) {
         let predictor = try coordinator.registry.predictor(for: task.modelID)
         let reader = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: task.inputKey), offset: task.inputOffset)
+        let previous = try task.baseOutputKey.flatMap { key in
+            task.retriesFailedOnly ? try ChunkOutput.Reader(url: try coordinator.blobs.fileURL(for: key), types: []) : nil
+        }
         var inputs: [String] = []
         var readErrors: [Int: String] = [:]
+        var kept: [Int: ArraySlice<UInt8>] = [:]
         inputs.reserveCapacity(task.rowCount)
         for position in 0..<task.rowCount {
             guard let record = try reader.nextInput() else {
                 throw EngineError("stored input ended at record \(task.startRow + position)")
+            }
+            if let previous {
+                guard let line = try previous.nextRawLine() else {
+                    throw EngineError("the earlier output of records \(task.startRow)… is shorter than \(task.rowCount) rows")
+                }
+                if ChunkOutput.Reader.isValueLine(line) {
+                    kept[position] = line
+                    continue
+                }
             }
             if let error = record.error {
                 readErrors[position] = error
@@ -135,7 +151,7 @@ struct TaskRunner: Sendable {
                 inputs.append(record.input)
             }
         }
-        let outcomes = try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
+        let outcomes = inputs.isEmpty ? [] : try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
         guard outcomes.count == inputs.count else {
             throw EngineError("the model returned \(outcomes.count) outcomes for \(inputs.count) records")
         }
@@ -144,7 +160,9 @@ struct TaskRunner: Sendable {
         do {
             var next = outcomes.makeIterator()
             for position in 0..<task.rowCount {
-                if let error = readErrors[position] {
+                if let line = kept[position] {
+                    try writer.appendRaw(line)
+                } else if let error = readErrors[position] {
                     try writer.append(.error(error))
                 } else if let outcome = next.next() {
                     try writer.append(Self.checked(outcome, against: types))

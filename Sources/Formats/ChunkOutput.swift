@@ -42,6 +42,15 @@ public enum ChunkOutput {
             try file.write(line)
         }
 
+        /// Appends a line read from another chunk output as it is (a retry keeps good rows
+        /// byte-identical).
+        /// - Throws: when writing fails.
+        public func appendRaw(_ line: ArraySlice<UInt8>) throws {
+            if line.first == UInt8(ascii: "=") { succeeded += 1 } else { failed += 1 }
+            try file.write(line)
+            try file.write(CollectionOfOne(FieldEscaping.newline))
+        }
+
         /// Makes the file durable and puts it in place; call before reporting the task done.
         /// - Throws: when that fails.
         public func close() throws { try file.close() }
@@ -81,6 +90,18 @@ public enum ChunkOutput {
             lines = try LineReader(url: url, maximumLineLength: Int.max / 2)
             self.types = types
         }
+
+        /// The next line as stored (without its line break), or `nil` at the end; whether it holds
+        /// values is ``isValueLine(_:)``.
+        /// - Throws: when reading fails.
+        public func nextRawLine() throws -> ArraySlice<UInt8>? {
+            guard let line = try lines.next() else { return nil }
+            guard case .text(let bytes) = line else { throw StoredInputError(message: "damaged chunk output") }
+            return bytes
+        }
+
+        /// Whether a raw line holds values (rather than an error).
+        public static func isValueLine(_ line: ArraySlice<UInt8>) -> Bool { line.first == UInt8(ascii: "=") }
 
         /// Appends the next record's cells as CSV (one per declared column, then the error cell),
         /// straight from the stored bytes. Returns `nil` at the end, else whether the record failed.

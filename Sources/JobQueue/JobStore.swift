@@ -35,6 +35,10 @@ public protocol JobStore: Sendable {
     /// workers to stop. Cancelling again answers the same.
     func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome
 
+    /// Queues again every chunk of a `completed_with_errors` request that has error rows; each new
+    /// task keeps the chunk's good rows as they are and re-runs only its failed records.
+    func retryFailed(_ id: RequestID, owner: String?) async throws -> RetryOutcome
+
     /// Requests whose every task has ended but which have not been merged yet (for example because
     /// the process stopped between the last task and the merge), and requests whose merge lease ran
     /// out because the merging process died.

@@ -62,6 +62,11 @@ public struct ClaimedTask: Sendable, Equatable {
     public var attempt: Int
     /// The fencing token of this claim.
     public var leaseToken: String
+    /// For a retry of failed parts: the earlier output of this chunk, whose good lines are kept
+    /// as they are while only its failed records run again.
+    public var baseOutputKey: String?
+    /// Whether only the failed records of ``baseOutputKey`` run (a retry of failed parts).
+    public var retriesFailedOnly: Bool = false
 }
 
 /// How an attempt ended.
@@ -89,6 +94,19 @@ public struct FinishReceipt: Sendable, Equatable {
         self.accepted = accepted
         self.requestReadyToMerge = requestReadyToMerge
     }
+}
+
+/// The answer to a retry of failed parts.
+public enum RetryOutcome: Sendable, Equatable {
+    /// No such request for this owner.
+    case notFound
+    /// The request is not in a state that can be retried (it runs, or it completed cleanly, or it
+    /// was cancelled).
+    case notRetryable(RequestState)
+    /// Every record succeeded: there is nothing to retry.
+    case nothingFailed
+    /// The failed parts are queued again: this many tasks, covering this many failed records.
+    case accepted(tasks: Int, records: Int)
 }
 
 /// The answer to a cancel.

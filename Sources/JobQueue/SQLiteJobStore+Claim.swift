@@ -17,6 +17,7 @@ extension SQLiteJobStore {
                 let row = try db.row(
                     cached: """
                         SELECT t.id, t.request_id, t.start_row, t.row_count, t.input_offset, t.attempt,
+                               t.base_output_key, t.retries_failed_only,
                                j.id AS job_id, j.model_id, j.state AS job_state,
                                r.input_key, r.state AS request_state
                         FROM requests r
@@ -55,7 +56,8 @@ extension SQLiteJobStore {
             return ClaimedTask(
                 taskID: taskID, requestID: id, modelID: row["model_id"], inputKey: row["input_key"],
                 startRow: row["start_row"], rowCount: row["row_count"], inputOffset: UInt64(row["input_offset"] as Int64),
-                attempt: (row["attempt"] as Int) + 1, leaseToken: token)
+                attempt: (row["attempt"] as Int) + 1, leaseToken: token, baseOutputKey: row["base_output_key"],
+                retriesFailedOnly: row["retries_failed_only"])
         }
     }
 

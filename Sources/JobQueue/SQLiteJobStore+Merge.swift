@@ -63,7 +63,7 @@ extension SQLiteJobStore {
             db, sql: "SELECT id, model_id, model_version FROM jobs WHERE request_id = ? ORDER BY position", arguments: [id.rawValue])
         let plannedJobs = try jobs.map { job in
             let chunks = try Row.fetchAll(
-                db, sql: "SELECT start_row, row_count, state, output_key, error FROM tasks WHERE job_id = ? ORDER BY start_row",
+                db, sql: "SELECT start_row, row_count, state, output_key, error FROM tasks WHERE job_id = ? AND superseded = 0 ORDER BY start_row",
                 arguments: [job["id"] as Int64]
             ).map { task in
                 MergePlan.Chunk(

@@ -76,6 +76,13 @@ extension SQLiteJobStore {
             try db.execute(sql: "ALTER TABLE requests ADD COLUMN merge_token TEXT")
             try db.execute(sql: "ALTER TABLE requests ADD COLUMN merge_expires_at INTEGER")
         }
+        migrator.registerMigration("v4: retry of failed parts") { db in
+            // A superseded task is an earlier run of a chunk that a retry replaced; it keeps its
+            // history but no longer counts in status or merge.
+            try db.execute(sql: "ALTER TABLE tasks ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE tasks ADD COLUMN base_output_key TEXT")
+            try db.execute(sql: "ALTER TABLE tasks ADD COLUMN retries_failed_only INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -49,7 +49,7 @@ extension SQLiteJobStore {
                        COUNT(t.id) AS tasks_total,
                        SUM(t.state IN \(SQL.terminalTasks)) AS tasks_done,
                        SUM(t.state = 'running') AS tasks_running
-                FROM jobs j LEFT JOIN tasks t ON t.job_id = j.id
+                FROM jobs j LEFT JOIN tasks t ON t.job_id = j.id AND t.superseded = 0
                 WHERE j.request_id = ?
                 GROUP BY j.id ORDER BY j.position
                 """,

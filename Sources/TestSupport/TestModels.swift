@@ -82,7 +82,7 @@ public enum TestModels {
     }
 
     /// The built-in registry plus `test.slow` (delay per record), `test.exploding`, `test.short`, `test.wrongtype`,
-    /// `test.flaky` (two retryable failures per chunk) and `test.hopeless` (more failures than attempts),
+    /// `test.flaky` (two retryable failures per chunk) and `test.hopeless` (as many failures as attempts),
     /// with target `testing` recommending `test.slow`.
     public static func registry(slowDelay: Duration = .milliseconds(20)) -> ModelRegistry {
         var registry = ModelRegistry.builtIn
@@ -94,10 +94,10 @@ public enum TestModels {
         // per chunk, then succeeds: within the default five attempts.
         let flaky = Flaky(descriptor: descriptor("test.flaky"), failures: 2)
         registry.addBuiltIn(flaky.descriptor) { _ in flaky }
-        // Fails more often than its three attempts allow.
+        // Fails exactly as often as its three attempts allow: the run gives up, a retry succeeds.
         var hopelessDescriptor = descriptor("test.hopeless")
         hopelessDescriptor.maxAttempts = 3
-        let hopeless = Flaky(descriptor: hopelessDescriptor, failures: 100)
+        let hopeless = Flaky(descriptor: hopelessDescriptor, failures: 3)
         registry.addBuiltIn(hopelessDescriptor) { _ in hopeless }
         try? registry.recommend(Recommendation(target: "testing", model: "test.slow"))
         return registry

@@ -238,6 +238,33 @@ import Testing
         }
     }
 
+    @Test func retryAnswers202ThenRebuildsAnd409WhenNothingFailed() async throws {
+        let harness = try Harness(registry: TestModels.registry())
+        defer { harness.remove() }
+        try await harness.withWorker {
+            try await harness.application().test(.router) { client in
+                try await client.execute(uri: "/api/v1/requests/\(RequestID())/retry", method: .post) { #expect($0.status == .notFound) }
+                let id: String = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                    body: try json(["records": ["CC", "CCC"], "models": ["test.hopeless"]])
+                ) { try #require(try $0.body.json()["id"] as? String) }
+                let requestID = try #require(RequestID(id))
+                #expect(try await harness.waitUntilTerminal(requestID).state == .completedWithErrors)
+                try await client.execute(uri: "/api/v1/requests/\(id)/retry", method: .post) { response in
+                    #expect(response.status == .accepted)
+                    #expect(response.headers[.location] == "/api/v1/requests/\(id)")
+                }
+                #expect(try await harness.waitUntilTerminal(requestID).state == .completed)
+                try await client.execute(uri: "/api/v1/requests/\(id)/retry", method: .post) { response in
+                    #expect(response.status == .conflict)
+                    let object = try response.body.json()
+                    #expect(object["type"] as? String == "/problems/request/not_retryable")
+                    #expect(object["state"] as? String == "completed")
+                }
+            }
+        }
+    }
+
     @Test func modelsAndHealthDescribeTheDeployment() async throws {
         let harness = try Harness()
         defer { harness.remove() }

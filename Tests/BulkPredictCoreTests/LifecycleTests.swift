@@ -15,6 +15,7 @@ import Testing
         "merging+cancelRequested": .cancelling, "cancelling+cancelRequested": .cancelling,
         "cancelled+cancelRequested": .cancelled,
         "cancelling+cancelDrained": .cancelled,
+        "completed_with_errors+retryRequested": .queued,
     ]
 
     static let jobLegal: [String: JobState] = [
@@ -23,6 +24,7 @@ import Testing
         "running+finishedWithErrors": .completedWithErrors,
         "queued+failed": .failed, "running+failed": .failed,
         "queued+cancelled": .cancelled, "running+cancelled": .cancelled,
+        "completed_with_errors+retryRequested": .queued, "failed+retryRequested": .queued,
     ]
 
     static let taskLegal: [String: TaskState] = [
@@ -64,12 +66,14 @@ import Testing
         checkEveryEvent(in: state, legal: Self.taskLegal) { (state, event: TaskEvent) in try Lifecycle.next(state, on: event) }
     }
 
-    @Test func terminalStatesAcceptNothingButARepeatedCancel() {
+    @Test func terminalStatesAcceptNothingButARepeatedCancelOrARetry() {
         for state in RequestState.allCases where state.isTerminal {
             for event in RequestEvent.allCases {
                 let result = try? Lifecycle.next(state, on: event)
                 if state == .cancelled, event == .cancelRequested {
                     #expect(result == .cancelled)
+                } else if state == .completedWithErrors, event == .retryRequested {
+                    #expect(result == .queued)
                 } else {
                     #expect(result == nil, "\(state) + \(event)")
                 }
@@ -79,7 +83,7 @@ import Testing
             #expect(TaskEvent.allCases.allSatisfy { (try? Lifecycle.next(state, on: $0)) == nil })
         }
         for state in JobState.allCases where state.isTerminal {
-            #expect(JobEvent.allCases.allSatisfy { (try? Lifecycle.next(state, on: $0)) == nil })
+            #expect(JobEvent.allCases.allSatisfy { (try? Lifecycle.next(state, on: $0)) == nil || $0 == .retryRequested })
         }
     }
 

@@ -92,6 +92,36 @@ import Testing
         #expect(table.value(0, "test.hopeless.error") == "gave up after 3 attempts: test.hopeless failed on this chunk: model server busy (try 3)")
     }
 
+    @Test func retryReRunsOnlyFailedRecordsAndEveryOtherRowStaysByteIdentical() async throws {
+        let harness = try Harness(registry: TestModels.registry())
+        defer { harness.remove() }
+        let inputs = (0..<25).map { $0 % 6 == 0 ? "C1CC" : String(repeating: "C", count: $0 % 4 + 1) }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["chem.formula", "test.hopeless"]), chunkSize: 10),
+            records: inputs.map { InputRecord(id: "id\($0)", input: $0) } + [InputRecord(id: "x", input: "", error: "empty SMILES")])
+        try await harness.withWorker {
+            let first = try await harness.waitUntilTerminal(id)
+            #expect(first.state == .completedWithErrors)
+            #expect(first.jobs[1].failed == 26)
+            let before = try await harness.result(id)
+            // Formula: five invalid SMILES and the empty record, in all three chunks; hopeless: everything.
+            let retried = try await harness.coordinator.retryFailed(id, owner: nil)
+            #expect(retried == .accepted(tasks: 6, records: 6 + 26), "\(retried) after \(first.jobs)")
+            let second = try await harness.waitUntilTerminal(id)
+            #expect(second.state == .completedWithErrors, "invalid SMILES and the empty record still fail")
+            #expect(second.jobs[0].failed == 6 && second.jobs[0].succeeded == 20, "\(second.jobs)")
+            #expect(second.jobs[1].failed == 1 && second.jobs[1].succeeded == 25)
+            let after = try await harness.result(id)
+            #expect(after.rows.count == 26)
+            for (index, (old, new)) in zip(before.rows, after.rows).enumerated() {
+                #expect(Array(old[0...6]) == Array(new[0...6]), "formula cells of row \(index) are unchanged")
+            }
+            #expect(after.value(1, "test.hopeless.length") == "2")
+            #expect(after.value(25, "test.hopeless.error") == "empty SMILES", "invalid input is never retried")
+            #expect(try await harness.coordinator.retryFailed(id, owner: nil) == .accepted(tasks: 4, records: 7))
+        }
+    }
+
     @Test func cancelStopsRunningWorkWithinTheDrainAndLeavesNoResult() async throws {
         let harness = try Harness(parallelism: 2, registry: TestModels.registry(slowDelay: .milliseconds(100)))
         defer { harness.remove() }

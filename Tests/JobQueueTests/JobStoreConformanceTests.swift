@@ -289,6 +289,50 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func retryQueuesOnlyChunksWithFailuresAndKeepsCountsReconciled(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 30, chunkSize: 10, models: ["m1", "m2"], maxParallel: 6)
+            try await store.submit(request)
+            #expect(try await store.retryFailed(request.id, owner: nil) == .notRetryable(.queued))
+            for task in try await claimAll(store) {
+                // m1: the middle chunk has 3 error rows; m2: its last chunk failed as a whole.
+                let ending: TaskEnding =
+                    task.modelID == "m2" && task.startRow == 20
+                    ? .failed(reason: "model server down")
+                    : .succeeded(outputKey: "k\(task.taskID)", succeeded: task.modelID == "m1" && task.startRow == 10 ? 7 : 10, failed: task.modelID == "m1" && task.startRow == 10 ? 3 : 0)
+                _ = try await store.finish(task, as: ending)
+            }
+            let plan = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
+            _ = try await store.finishMerge(plan, result: MergeResult(csvKey: "r", rowCount: 30, byteCount: 1, hasErrors: true))
+            #expect(try await store.retryFailed(request.id, owner: "intruder") == .notFound)
+            #expect(try await store.retryFailed(request.id, owner: nil) == .accepted(tasks: 2, records: 13))
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.state == .queued)
+            #expect(status.jobs.map(\.state) == [.queued, .queued])
+            #expect(status.jobs.map(\.tasksTotal) == [3, 3], "superseded runs do not count")
+            #expect(status.jobs.map(\.succeeded) == [20, 20])
+            #expect(status.jobs.map(\.failed) == [0, 0])
+            #expect(try await store.resultLocation(of: request.id) == nil, "no result while the retry runs")
+            let retries = try await claimAll(store)
+            #expect(retries.map(\.startRow).sorted() == [10, 20])
+            let m1 = try #require(retries.first { $0.modelID == "m1" })
+            #expect(m1.baseOutputKey != nil && m1.retriesFailedOnly)
+            let m2 = try #require(retries.first { $0.modelID == "m2" })
+            #expect(m2.baseOutputKey == nil && !m2.retriesFailedOnly, "a chunk that failed whole runs whole")
+            for task in retries {
+                _ = try await store.finish(task, as: .succeeded(outputKey: "r\(task.taskID)", succeeded: 10, failed: 0))
+            }
+            let again = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
+            #expect(again.jobs.allSatisfy { $0.chunks.count == 3 && $0.chunks.allSatisfy { $0.state == .succeeded } })
+            _ = try await store.finishMerge(again, result: MergeResult(csvKey: "r", rowCount: 30, byteCount: 1, hasErrors: false))
+            let final = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(final.state == .completed)
+            #expect(final.jobs.map(\.succeeded) == [30, 30])
+            #expect(try await store.retryFailed(request.id, owner: nil) == .notRetryable(.completed))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let request = StoreFixtures.request(records: 10)

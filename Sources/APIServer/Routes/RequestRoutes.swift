@@ -15,6 +15,7 @@ extension APIServer {
         }
         api.delete("requests/:id") { request, context in try await self.cancel(request, context: context) }
         api.get("requests/:id/result") { request, context in try await self.result(request, context: context) }
+        api.post("requests/:id/retry") { request, context in try await self.retry(request, context: context) }
     }
 
     /// The id in the path; text that is not an id is answered like an unknown id.
@@ -95,6 +96,24 @@ extension APIServer {
                     state: status.state.rawValue)
             }
             return try JSONResponse.make(StatusBody(status))
+        }
+    }
+
+    private func retry(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try Self.requestID(context)
+        switch try await coordinator.retryFailed(id, owner: owner(of: request)) {
+        case .notFound:
+            throw Self.notFound(id)
+        case .notRetryable(let state):
+            throw ProblemDetails(
+                .conflict, type: "request/not_retryable",
+                detail: "request \(id) is \(state.rawValue); only a request that completed with errors can retry its failed parts",
+                state: state.rawValue)
+        case .nothingFailed:
+            throw ProblemDetails(.conflict, type: "request/nothing_failed", detail: "no record of request \(id) failed; there is nothing to retry")
+        case .accepted:
+            guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
+            return try JSONResponse.make(StatusBody(status), status: .accepted, headers: [.location: "/api/v1/requests/\(id)"])
         }
     }
 
