@@ -20,6 +20,26 @@ struct TaskRunner: Sendable {
         let description: String
         /// Whether the model marked the error as worth another attempt.
         let retryable: Bool
+        /// Whether the model process died or hung (see ``PredictorError/isCrash``).
+        var isCrash = false
+    }
+
+    /// Crashes of one chunk after which it is split in two to find the record that causes them.
+    static let crashesBeforeBisecting = 3
+
+    /// Crashes before a chunk is split: three, or fewer if the model allows fewer attempts.
+    private func crashLimit(_ task: ClaimedTask) -> Int {
+        min(Self.crashesBeforeBisecting, coordinator.registry.catalog.model(task.modelID)?.maxAttempts ?? Self.crashesBeforeBisecting)
+    }
+
+    /// The middle record of a task and its byte offset in the stored input.
+    private func splitPoint(_ task: ClaimedTask) throws -> (row: Int, offset: UInt64) {
+        let half = task.rowCount / 2
+        let reader = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: task.inputKey), offset: task.inputOffset)
+        for _ in 0..<half {
+            guard try reader.nextInput() != nil else { throw EngineError("stored input ended inside a task") }
+        }
+        return (task.startRow + half, reader.offset)
     }
 
     private func backoff(_ task: ClaimedTask) -> Duration {
@@ -42,7 +62,11 @@ struct TaskRunner: Sendable {
             return nil
         } catch let failure as ModelFailure {
             let reason = "\(task.modelID) failed on this chunk: \(failure.description)"
-            ending = failure.retryable ? .retry(reason: reason, after: backoff(task)) : .failed(reason: reason)
+            if failure.isCrash, task.rowCount > 1, task.attempt >= crashLimit(task), let split = try? splitPoint(task) {
+                ending = .bisect(reason: reason, splitRow: split.row, splitOffset: split.offset)
+            } else {
+                ending = failure.retryable ? .retry(reason: reason, after: backoff(task)) : .failed(reason: reason)
+            }
         } catch let failure as EngineError {
             ending = .failed(reason: failure.message)
         } catch {
@@ -101,7 +125,7 @@ struct TaskRunner: Sendable {
                 } catch let error as CancellationError {
                     throw error
                 } catch let error as PredictorError {
-                    throw ModelFailure(description: error.message, retryable: error.retryable)
+                    throw ModelFailure(description: error.message, retryable: error.retryable, isCrash: error.isCrash)
                 } catch {
                     throw ModelFailure(description: "\(error)", retryable: false)
                 }

@@ -66,6 +66,9 @@ public enum StoredInput {
             lines = try LineReader(url: url, offset: offset, maximumLineLength: Int.max / 2)
         }
 
+        /// The byte offset of the next record.
+        public var offset: UInt64 { lines.offset }
+
         /// The next record, or `nil` at the end.
         /// - Throws: when reading fails or the file is damaged.
         public func next() throws -> InputRecord? {

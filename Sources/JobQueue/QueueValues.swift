@@ -80,6 +80,10 @@ public enum TaskEnding: Sendable, Equatable {
     case retry(reason: String, after: Duration)
     /// The worker stopped because the request is being cancelled.
     case cancelled
+    /// The model keeps crashing on this chunk: replace it by two halves, split before record
+    /// `splitRow` (absolute), which starts at byte `splitOffset` of the stored input, so that
+    /// repeated splitting isolates the record that causes the crash.
+    case bisect(reason: String, splitRow: Int, splitOffset: UInt64)
 }
 
 /// What happened when a worker reported the end of an attempt.

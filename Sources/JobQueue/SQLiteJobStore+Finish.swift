@@ -26,6 +26,12 @@ extension SQLiteJobStore {
                 }
             case .cancelled:
                 (event, cancelled) = (.cancelled, task.rowCount)
+            case .bisect(let message, let splitRow, let splitOffset):
+                guard splitRow > task.startRow, splitRow < task.startRow + task.rowCount else {
+                    throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "split row \(splitRow) is not inside the task")
+                }
+                try Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset)
+                return FinishReceipt(accepted: db.changesCount > 0, requestReadyToMerge: false)
             }
             let next = try Lifecycle.next(TaskState.running, on: event)
             // The lease token fences the write: a worker whose claim was taken over changes nothing.
@@ -46,6 +52,33 @@ extension SQLiteJobStore {
             try Self.drainIfCancelling(db, requestID: task.requestID.rawValue)
             return FinishReceipt(accepted: true, requestReadyToMerge: try Self.isReadyToMerge(db, task.requestID.rawValue))
         }
+    }
+
+    /// Replaces a running task by its two halves (fenced by the lease token); the old task stays,
+    /// superseded, as history.
+    static func bisect(_ db: Database, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64) throws {
+        try db.execute(
+            cached: """
+                UPDATE tasks SET state = ?, superseded = 1, error = ?, finished_at = \(SQL.nowMS), lease_token = NULL,
+                    lease_expires_at = NULL
+                WHERE id = ? AND lease_token = ? AND state = 'running'
+                """,
+            [try Lifecycle.next(TaskState.running, on: .failedFinal).rawValue, "split in two after: \(reason)", task.taskID, task.leaseToken])
+        guard db.changesCount == 1 else { return }
+        let halves = [
+            (task.startRow, splitRow - task.startRow, task.inputOffset),
+            (splitRow, task.startRow + task.rowCount - splitRow, splitOffset),
+        ]
+        for (start, count, offset) in halves {
+            try db.execute(
+                cached: """
+                    INSERT INTO tasks (request_id, job_id, state, start_row, row_count, input_offset, base_output_key,
+                                       retries_failed_only)
+                    SELECT request_id, job_id, ?, ?, ?, ?, NULL, 0 FROM tasks WHERE id = ?
+                    """,
+                [TaskState.queued.rawValue, start, count, Int64(offset), task.taskID])
+        }
+        try bumpRevision(db, task.requestID.rawValue)
     }
 
     /// Whether every task has ended and the request still waits for its merge.

@@ -89,12 +89,14 @@ final class CommandSession: Sendable {
         let status = await exitStatus(exits)
         try Task.checkCancellation()
         if let reason = state.withLock({ $0.stopReason }) {
-            throw PredictorError("\(reason)\(stderrSuffix())", retryable: true)
+            throw PredictorError("\(reason)\(stderrSuffix())", retryable: true, isCrash: true)
         }
         let missing = inputs.count - answered
         if missing > 0, status != 0 {
             let how = status < 0 ? "was killed by signal \(-status)" : "exited with status \(status)"
-            throw PredictorError("the model program \(how) before answering \(missing) of \(inputs.count) records\(stderrSuffix())", retryable: true)
+            throw PredictorError(
+                "the model program \(how) before answering \(missing) of \(inputs.count) records\(stderrSuffix())", retryable: true,
+                isCrash: true)
         }
         let unanswered = "the model program gave no answer for this record"
             + (protocolErrors.isEmpty ? "" : " (it wrote lines that are not answers: \(protocolErrors.joined(separator: "; ")))")

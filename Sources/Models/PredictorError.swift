@@ -6,11 +6,15 @@ public struct PredictorError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// Whether another attempt may succeed.
     public let retryable: Bool
+    /// Whether the model process died or hung on the batch: if that keeps happening, one record
+    /// may be the cause, and the batch is split to find it.
+    public let isCrash: Bool
 
     /// Creates an error.
-    public init(_ message: String, retryable: Bool) {
+    public init(_ message: String, retryable: Bool, isCrash: Bool = false) {
         self.message = message
         self.retryable = retryable
+        self.isCrash = isCrash
     }
 
     public var description: String { message }

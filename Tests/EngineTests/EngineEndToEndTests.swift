@@ -228,6 +228,42 @@ import Testing
         #expect(table.value(3, "example.smiles-stats.error") == "empty SMILES")
     }
 
+    @Test func aChunkThatKeepsCrashingIsBisectedUntilOnlyTheCulpritFails() async throws {
+        let scripts = try TemporaryDirectory(prefix: "crashy")
+        defer { scripts.remove() }
+        let program = try scripts.write(
+            """
+            import json, sys
+            questions = [json.loads(line) for line in sys.stdin]
+            if any(q["input"] == "boom" for q in questions):
+                sys.stderr.write("segmentation fault in featurizer\\n")
+                sys.exit(139)
+            for q in questions:
+                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}))
+            """, to: "crashy.py")
+        var registry = ModelRegistry.builtIn
+        try registry.register(
+            ModelDescriptor(
+                id: "test.crashy", version: "1", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)],
+                runner: .command(["python3", program.path])))
+        let harness = try Harness(registry: registry)
+        defer { harness.remove() }
+        let inputs = (0..<12).map { $0 == 9 ? "boom" : String(repeating: "C", count: $0 + 1) }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.crashy"]), chunkSize: 8), records: inputs.map { InputRecord(id: nil, input: $0) })
+        let status = try await harness.withWorker { try await harness.waitUntilTerminal(id, timeout: .seconds(120)) }
+        #expect(status.state == .completedWithErrors)
+        #expect(status.jobs[0].failed == 1 && status.jobs[0].succeeded == 11)
+        let table = try await harness.result(id)
+        #expect(table.rows.count == 12)
+        for (index, input) in inputs.enumerated() where input != "boom" {
+            #expect(table.rows[index][3] == "\(input.count)" && table.rows[index][4].isEmpty, "row \(index)")
+        }
+        let error = try #require(table.value(9, "test.crashy.error"))
+        #expect(error.hasPrefix("gave up after 5 attempts"))
+        #expect(error.contains("segmentation fault in featurizer"))
+    }
+
     @Test func cancellingARequestStopsItsModelProgramEvenIfItIgnoresSIGTERM() async throws {
         let scripts = try TemporaryDirectory(prefix: "stubborn")
         defer { scripts.remove() }

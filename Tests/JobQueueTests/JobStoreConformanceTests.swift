@@ -333,6 +333,31 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func bisectingReplacesAChunkByTwoHalvesThatCoverItExactly(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let request = StoreFixtures.request(records: 10, chunkSize: 10)
+            try await store.submit(request)
+            let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            var stale = task
+            stale.leaseToken = "stale"
+            #expect(try await store.finish(stale, as: .bisect(reason: "crash", splitRow: 5, splitOffset: 500)).accepted == false)
+            #expect(try await store.finish(task, as: .bisect(reason: "crash", splitRow: 5, splitOffset: 500)).accepted)
+            let halves = try await claimAll(store).sorted { $0.startRow < $1.startRow }
+            #expect(halves.map(\.startRow) == [0, 5])
+            #expect(halves.map(\.rowCount) == [5, 5])
+            #expect(halves.map(\.inputOffset) == [task.inputOffset, 500])
+            #expect(halves.allSatisfy { $0.attempt == 1 })
+            #expect(try await store.status(of: request.id, owner: nil)?.jobs[0].tasksTotal == 2)
+            _ = try await store.finish(halves[0], as: .succeeded(outputKey: "a", succeeded: 5, failed: 0))
+            _ = try await store.finish(halves[1], as: .failed(reason: "crash"))
+            let plan = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
+            #expect(plan.jobs[0].chunks.map(\.startRow) == [0, 5])
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.jobs[0].succeeded == 5 && status.jobs[0].failed == 5)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let request = StoreFixtures.request(records: 10)
