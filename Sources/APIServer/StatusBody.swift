@@ -18,7 +18,7 @@ struct StatusBody: Encodable {
         try container.encode(status.recordsDone, forKey: .recordsDone)
         try container.encode(status.recordsTotal, forKey: .recordsTotal)
         var links = ["self": "/api/v1/requests/\(status.id)", "events": "/api/v1/requests/\(status.id)/events"]
-        if status.state.hasResult { links["result"] = "/api/v1/requests/\(status.id)/result" }
+        if status.result != nil { links["result"] = "/api/v1/requests/\(status.id)/result" }
         try container.encode(links, forKey: .links)
     }
 }

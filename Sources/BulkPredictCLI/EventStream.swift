@@ -95,6 +95,9 @@ extension APIClient {
             try? FileManager.default.removeItem(at: temporary)
             throw CLIError("cannot write '\(path)'")
         }
+        if response.headers.first(name: "bulkpredict-partial-result") == "true" {
+            FileHandle.standardError.write(Data("note: request \(id) was cancelled; this is its partial result (rows that did not run say so)\n".utf8))
+        }
         return written
     }
 }

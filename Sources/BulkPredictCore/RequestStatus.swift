@@ -30,12 +30,14 @@ public struct RequestStatus: Sendable, Codable, Equatable {
     public var error: String?
     /// One entry per model, in routing order.
     public var jobs: [JobStatus]
+    /// The downloadable result, once there is one.
+    public var result: ResultSummary?
 
     /// Creates a snapshot.
     public init(
         id: RequestID, owner: String, state: RequestState, inputKind: InputKind, inputName: String?,
         recordCount: Int, chunkSize: Int, maxParallel: Int, revision: Int64, createdAt: Date,
-        startedAt: Date?, finishedAt: Date?, error: String?, jobs: [JobStatus]
+        startedAt: Date?, finishedAt: Date?, error: String?, jobs: [JobStatus], result: ResultSummary? = nil
     ) {
         self.id = id
         self.owner = owner
@@ -51,6 +53,7 @@ public struct RequestStatus: Sendable, Codable, Equatable {
         self.finishedAt = finishedAt
         self.error = error
         self.jobs = jobs
+        self.result = result
     }
 
     /// Records finished by every model together, for progress bars: at most `recordCount × jobs`.
@@ -60,7 +63,7 @@ public struct RequestStatus: Sendable, Codable, Equatable {
     public var recordsTotal: Int { recordCount * jobs.count }
 
     enum CodingKeys: String, CodingKey {
-        case id, owner, state, revision, error, jobs
+        case id, owner, state, revision, error, jobs, result
         case inputKind = "input_kind"
         case inputName = "input_name"
         case recordCount = "record_count"
@@ -69,6 +72,24 @@ public struct RequestStatus: Sendable, Codable, Equatable {
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+    }
+}
+
+/// The result file of a request, as the status reports it.
+public struct ResultSummary: Sendable, Codable, Equatable {
+    /// Data rows.
+    public var rows: Int
+    /// Size in bytes.
+    public var bytes: Int64
+    /// Whether it is the partial result of a cancelled request: rows of chunks that did not run
+    /// say so in their error cells.
+    public var partial: Bool
+
+    /// Creates a summary.
+    public init(rows: Int, bytes: Int64, partial: Bool) {
+        self.rows = rows
+        self.bytes = bytes
+        self.partial = partial
     }
 }
 

@@ -40,8 +40,8 @@ public protocol JobStore: Sendable {
     func retryFailed(_ id: RequestID, owner: String?) async throws -> RetryOutcome
 
     /// Requests whose every task has ended but which have not been merged yet (for example because
-    /// the process stopped between the last task and the merge), and requests whose merge lease ran
-    /// out because the merging process died.
+    /// the process stopped between the last task and the merge), requests whose merge lease ran out
+    /// because the merging process died, and cancelled requests still without their partial result.
     func requestsAwaitingMerge() async throws -> [RequestID]
 
     /// The compare-and-set that starts finalize: returns the merge plan, with a lease token, to
@@ -51,8 +51,9 @@ public protocol JobStore: Sendable {
     /// Extends a merge's lease. Returns `false` when the merge was taken over or cancelled.
     func extendMerge(_ plan: MergePlan, lease: Duration) async throws -> Bool
 
-    /// Ends a merge: records the result and moves the request to its terminal state. Returns `false`
-    /// when the merge is no longer this caller's (cancelled, or taken over after its lease ran
+    /// Ends a merge: records the result and moves the request to its terminal state (for a
+    /// cancelled request: records its partial result, and the state stays). Returns `false` when
+    /// the merge is no longer this caller's (cancelled meanwhile, or taken over after its lease ran
     /// out), in which case the caller must not announce the result.
     func finishMerge(_ plan: MergePlan, result: MergeResult) async throws -> Bool
 

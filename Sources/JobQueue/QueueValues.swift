@@ -171,12 +171,15 @@ public struct MergeResult: Sendable, Equatable, Codable {
     public var byteCount: Int64
     /// Whether any record of any model failed.
     public var hasErrors: Bool
+    /// Whether this is the partial result of a cancelled request.
+    public var partial: Bool
 
     /// Creates a merge result.
-    public init(csvKey: String, rowCount: Int, byteCount: Int64, hasErrors: Bool) {
+    public init(csvKey: String, rowCount: Int, byteCount: Int64, hasErrors: Bool, partial: Bool = false) {
         self.csvKey = csvKey
         self.rowCount = rowCount
         self.byteCount = byteCount
         self.hasErrors = hasErrors
+        self.partial = partial
     }
 }

@@ -43,7 +43,8 @@ extension SQLiteJobStore {
             try db.value(Int.self, cached: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", [requestID]) ?? 0
         guard running == 0 else { return }
         try db.execute(
-            cached: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS) WHERE id = ?",
+            // A merge that was under way when the cancel came loses its token: it may not announce.
+            cached: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS), merge_token = NULL, merge_expires_at = NULL WHERE id = ?",
             [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
         try db.execute(
             cached: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))",

@@ -7,10 +7,14 @@ extension SQLiteJobStore {
     /// ran out. Shared by the queries below so that listing and taking agree.
     static func mergeableCondition(_ requests: String) -> String {
         let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
+        // A cancelled request gets a partial result once: unless one exists, its merge failed,
+        // or a live merge is writing it.
         return """
             ((\(requests).state IN \(mergeable)
               AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = \(requests).id AND t.state IN \(SQL.liveTasks)))
-             OR (\(requests).state = 'merging' AND \(requests).merge_expires_at < \(SQL.nowMS)))
+             OR (\(requests).state = 'merging' AND \(requests).merge_expires_at < \(SQL.nowMS))
+             OR (\(requests).state = 'cancelled' AND \(requests).result_key IS NULL AND \(requests).error IS NULL
+                 AND (\(requests).merge_token IS NULL OR \(requests).merge_expires_at < \(SQL.nowMS))))
             """
     }
 
@@ -29,8 +33,10 @@ extension SQLiteJobStore {
             guard let state = try db.value(String.self, cached: "SELECT state FROM requests WHERE id = ?", [id.rawValue])
                 .flatMap(RequestState.init(rawValue:))
             else { return nil }
-            // Starting and taking over are both transitions of the one state machine.
-            let next = try Lifecycle.next(state, on: state == .merging ? .mergeTakenOver : .mergeStarted)
+            // Starting and taking over are both transitions of the one state machine; the partial
+            // merge of a cancelled request changes no state.
+            let next =
+                state == .cancelled ? state : try Lifecycle.next(state, on: state == .merging ? .mergeTakenOver : .mergeStarted)
             // The compare-and-set: only one caller moves the request into (or takes over) the merge.
             try db.execute(
                 sql: """
@@ -90,7 +96,17 @@ extension SQLiteJobStore {
                     next.rawValue, result.csvKey, result.rowCount, result.byteCount, result.hasErrors,
                     plan.requestID.rawValue, RequestState.merging.rawValue, plan.token,
                 ])
-            guard db.changesCount == 1 else { return false }
+            if db.changesCount == 0 {
+                // The partial result of a cancelled request: recorded, the state stays.
+                try db.execute(
+                    sql: """
+                        UPDATE requests SET revision = revision + 1, result_key = ?, result_rows = ?, result_bytes = ?,
+                            result_has_errors = ?, result_partial = 1, merge_token = NULL, merge_expires_at = NULL
+                        WHERE id = ? AND state = 'cancelled' AND merge_token = ?
+                        """,
+                    arguments: [result.csvKey, result.rowCount, result.byteCount, result.hasErrors, plan.requestID.rawValue, plan.token])
+                return db.changesCount == 1
+            }
             let clean = try Lifecycle.next(JobState.running, on: .finishedClean)
             let withErrors = try Lifecycle.next(JobState.running, on: .finishedWithErrors)
             try db.execute(
@@ -112,7 +128,16 @@ extension SQLiteJobStore {
                     try Lifecycle.next(RequestState.merging, on: .failed).rawValue, reason, plan.requestID.rawValue,
                     RequestState.merging.rawValue, plan.token,
                 ])
-            guard db.changesCount == 1 else { return }
+            guard db.changesCount == 1 else {
+                // A cancelled request whose partial merge failed keeps its state and says why.
+                try db.execute(
+                    sql: """
+                        UPDATE requests SET error = ?, revision = revision + 1, merge_token = NULL, merge_expires_at = NULL
+                        WHERE id = ? AND state = 'cancelled' AND merge_token = ?
+                        """,
+                    arguments: [reason, plan.requestID.rawValue, plan.token])
+                return
+            }
             try db.execute(
                 sql: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.failed)))",
                 arguments: [try Lifecycle.next(JobState.running, on: .failed).rawValue, plan.requestID.rawValue])

@@ -83,6 +83,9 @@ extension SQLiteJobStore {
             try db.execute(sql: "ALTER TABLE tasks ADD COLUMN base_output_key TEXT")
             try db.execute(sql: "ALTER TABLE tasks ADD COLUMN retries_failed_only INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v5: partial results of cancelled requests") { db in
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN result_partial INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

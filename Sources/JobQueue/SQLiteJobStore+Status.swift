@@ -22,13 +22,16 @@ extension SQLiteJobStore {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT result_key, result_rows, result_bytes, result_has_errors, state FROM requests WHERE id = ?",
+                    db,
+                    sql: "SELECT result_key, result_rows, result_bytes, result_has_errors, result_partial, state FROM requests WHERE id = ?",
                     arguments: [id.rawValue]),
                 let key = row["result_key"] as String?,
-                RequestState(rawValue: row["state"])?.hasResult == true
+                let state = RequestState(rawValue: row["state"]),
+                state.hasResult || state == .cancelled
             else { return nil }
             return MergeResult(
-                csvKey: key, rowCount: row["result_rows"], byteCount: row["result_bytes"], hasErrors: row["result_has_errors"])
+                csvKey: key, rowCount: row["result_rows"], byteCount: row["result_bytes"], hasErrors: row["result_has_errors"],
+                partial: row["result_partial"])
         }
     }
 
@@ -66,6 +69,9 @@ extension SQLiteJobStore {
             inputKind: InputKind(rawValue: row["input_kind"]) ?? .smiles, inputName: row["input_name"],
             recordCount: row["record_count"], chunkSize: row["chunk_size"], maxParallel: row["max_parallel"],
             revision: row["revision"], createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
-            startedAt: date(row["started_at"]), finishedAt: date(row["finished_at"]), error: row["error"], jobs: jobs)
+            startedAt: date(row["started_at"]), finishedAt: date(row["finished_at"]), error: row["error"], jobs: jobs,
+            result: (row["result_key"] as String?).map { _ in
+                ResultSummary(rows: row["result_rows"], bytes: row["result_bytes"], partial: row["result_partial"])
+            })
     }
 }

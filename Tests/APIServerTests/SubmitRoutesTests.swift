@@ -1,5 +1,6 @@
 import BulkPredictCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
@@ -219,10 +220,18 @@ import Testing
                         #expect(object["state"] as? String == "cancelled")
                     }
                 }
+                // The partial result appears once the cancelled request is merged; it says it is partial.
+                let requestID = try #require(RequestID(id))
+                while try await harness.store.resultLocation(of: requestID) == nil { try await Task.sleep(for: .milliseconds(20)) }
                 try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
-                    #expect(response.status == .conflict)
-                    let object = try response.body.json()
-                    #expect(object["detail"] as? String == "request \(id) ended as cancelled and has no result")
+                    #expect(response.status == .ok)
+                    #expect(response.headers[HTTPField.Name("BulkPredict-Partial-Result")!] == "true")
+                    #expect(response.headers[.contentDisposition] == "attachment; filename=\"\(id).partial.csv\"")
+                    #expect(CSVTable(response.body.text).rows.count == 200)
+                }
+                try await client.execute(uri: "/api/v1/requests/\(id)", method: .get) { response in
+                    let result = try #require(try response.body.json()["result"] as? [String: Any])
+                    #expect(result["partial"] as? Bool == true)
                 }
                 let done: String = try await client.execute(
                     uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],

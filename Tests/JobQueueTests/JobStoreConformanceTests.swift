@@ -224,7 +224,8 @@ import Testing
             #expect(try await store.claim(workerID: "w", lease: .seconds(30)) == nil)
             #expect(try await store.cancelled(among: [request.id]) == [request.id])
             let receipt = try await store.finish(running, as: .cancelled)
-            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: false))
+            // The last running task stopped: the request is cancelled and ready for its partial merge.
+            #expect(receipt == FinishReceipt(accepted: true, requestReadyToMerge: true))
             let status = try #require(try await store.status(of: request.id, owner: nil))
             #expect(status.state == .cancelled)
             #expect(status.finishedAt != nil)
@@ -386,6 +387,16 @@ import Testing
             let result = MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: false)
             #expect(try await store.finishMerge(plan, result: result) == false)
             #expect(try await store.resultLocation(of: request.id) == nil)
+            // The cancelled request still gets its partial result, once.
+            #expect(try await store.requestsAwaitingMerge() == [request.id])
+            let partial = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
+            #expect(try await store.beginMerge(request.id, lease: .seconds(30)) == nil)
+            #expect(try await store.finishMerge(partial, result: result))
+            #expect(try await store.requestsAwaitingMerge().isEmpty)
+            #expect(try await store.resultLocation(of: request.id)?.partial == true)
+            let status = try #require(try await store.status(of: request.id, owner: nil))
+            #expect(status.state == .cancelled)
+            #expect(status.result == ResultSummary(rows: 10, bytes: 1, partial: true))
         }
     }
 

@@ -2,6 +2,7 @@ import BulkPredictCore
 import Engine
 import Formats
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 extension APIServer {
@@ -26,6 +27,9 @@ extension APIServer {
         }
         return id
     }
+
+    /// Marks the download of a cancelled request's partial result.
+    static let partialResultHeader = HTTPField.Name("BulkPredict-Partial-Result")!
 
     static func notFound(_ id: RequestID) -> ProblemDetails {
         ProblemDetails(.notFound, type: "request/not_found", detail: "no request with id '\(id)'")
@@ -126,20 +130,24 @@ extension APIServer {
                 validChoices: ["csv"])
         }
         guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
-        guard status.state.hasResult, let location = try await coordinator.store.resultLocation(of: id) else {
+        guard status.state.hasResult || status.state == .cancelled, let location = try await coordinator.store.resultLocation(of: id) else {
             throw ProblemDetails(
                 .conflict, type: "result/not_ready",
-                detail: status.state.isTerminal
-                    ? "request \(id) ended as \(status.state.rawValue) and has no result"
-                    : "request \(id) is \(status.state.rawValue); its result is available once it completes",
+                detail: status.state == .cancelled
+                    ? "request \(id) was cancelled; its partial result is being written, try again in a moment"
+                    : status.state.isTerminal
+                        ? "request \(id) ended as \(status.state.rawValue) and has no result"
+                        : "request \(id) is \(status.state.rawValue); its result is available once it completes",
                 state: status.state.rawValue)
         }
         let url = try coordinator.blobs.fileURL(for: location.csvKey)
-        let headers: HTTPFields = [
+        var headers: HTTPFields = [
             .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"\(id).csv\"",
+            .contentDisposition: "attachment; filename=\"\(id)\(location.partial ? ".partial" : "").csv\"",
             .contentLength: "\(location.byteCount)",
         ]
+        // A partial result must never pass for a whole one, whoever saves it under which name.
+        if location.partial { headers[Self.partialResultHeader] = "true" }
         return Response(status: .ok, headers: headers, body: Self.fileBody(url, length: Int(location.byteCount)))
     }
 }
