@@ -116,6 +116,64 @@ import Testing
         #expect(try CSVTable(contentsOf: result).rows.count == 3_000)
     }
 
+    @Test func aWorkerStoppedWithSIGTERMGivesItsTasksBackAndAnotherFinishesThem() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data").path
+        // A model slow enough that the worker is mid-chunk when it is told to stop.
+        let program = try directory.write(
+            """
+            import json, sys, time
+            for line in sys.stdin:
+                q = json.loads(line)
+                time.sleep(0.05)
+                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}), flush=True)
+            """, to: "slow.py")
+        let config = try directory.write(
+            """
+            {"models": [{"id": "test.slowcmd", "version": "1", "input": "smiles", "outputs": [{"name": "n", "type": "int"}],
+                         "runner": {"kind": "command", "command": ["python3", "\(program.path)"]}}]}
+            """, to: "models.json")
+        let inputs = (0..<120).map { String(repeating: "C", count: $0 % 7 + 1) }
+        let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
+        let out = Pipe()
+        let server = try CommandRunner.start(
+            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"], stdout: out)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(out)
+        let submitted = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--chunk-size", "20", "--server", url])
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = try CommandRunner.start(["worker", "--data-dir", data, "--models-config", config.path, "--concurrency", "2"])
+        // Wait until it has finished some work and is in the middle of more.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let text = try CommandRunner.run(["status", id, "--server", url]).stdout
+            let done = text.split(separator: "\n").last.flatMap { line in
+                line.range(of: "running, ").map { Int(line[$0.upperBound...].prefix { $0.isNumber }) ?? 0 }
+            }
+            if let done, done >= 20, done < 100 { break }
+            guard ContinuousClock.now < deadline else { throw HarnessError(message: "the worker never got going: \(text)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let stopping = ContinuousClock.now
+        first.terminate()
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(10))
+        let second = try CommandRunner.run(["worker", "--data-dir", data, "--models-config", config.path, "--exit-when-idle"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let status = try CommandRunner.run(["status", id, "--server", url])
+        #expect(status.stdout.contains("completed, 120 records"), "\(status.stdout)")
+        #expect(status.stdout.contains("120 succeeded, 0 failed"), "given back, not failed: \(status.stdout)")
+        let result = directory.file("r.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        let accounting = RowAccounting(table: try CSVTable(contentsOf: result), inputs: inputs)
+        #expect(accounting.isClean, "\(accounting)")
+    }
+
     /// Reads the server's "listening on URL" line without blocking past the deadline.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
         let text = Mutex("")
