@@ -66,6 +66,9 @@ public protocol JobStore: Sendable {
     /// Tasks of live requests that are waiting or running: the queue depth.
     func pendingTaskCount() async throws -> Int
 
+    /// Counts for monitoring: tasks of live requests by state, and requests by state.
+    func statistics() async throws -> QueueStatistics
+
     /// Moves tasks whose lease ran out (their worker is presumed dead) back to the queue after
     /// `retryAfter`, or fails them for good when their model's attempt limit is reached; returns
     /// how many tasks it moved.

@@ -183,3 +183,17 @@ public struct MergeResult: Sendable, Equatable, Codable {
         self.partial = partial
     }
 }
+
+/// Counts for monitoring and autoscaling.
+public struct QueueStatistics: Sendable, Equatable {
+    /// Tasks of requests that may still run (queued or running requests), by state.
+    public var tasks: [TaskState: Int]
+    /// All requests, by state.
+    public var requests: [RequestState: Int]
+
+    /// Creates statistics.
+    public init(tasks: [TaskState: Int], requests: [RequestState: Int]) {
+        self.tasks = tasks
+        self.requests = requests
+    }
+}

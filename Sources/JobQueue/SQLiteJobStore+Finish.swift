@@ -98,6 +98,27 @@ extension SQLiteJobStore {
         }
     }
 
+    public func statistics() async throws -> QueueStatistics {
+        try await pool.read { db in
+            var tasks: [TaskState: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.state, COUNT(*) AS n FROM tasks t JOIN requests r ON r.id = t.request_id
+                    WHERE r.state IN \(SQL.list([RequestState.queued, .running])) AND t.superseded = 0
+                    GROUP BY t.state
+                    """)
+            {
+                if let state = TaskState(rawValue: row["state"]) { tasks[state] = row["n"] }
+            }
+            var requests: [RequestState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM requests GROUP BY state") {
+                if let state = RequestState(rawValue: row["state"]) { requests[state] = row["n"] }
+            }
+            return QueueStatistics(tasks: tasks, requests: requests)
+        }
+    }
+
     public func cancelled(among ids: [RequestID]) async throws -> Set<RequestID> {
         guard !ids.isEmpty else { return [] }
         return try await pool.read { db in

@@ -1,4 +1,5 @@
 import BulkPredictCore
+import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -285,6 +286,15 @@ import Testing
                 let outputs = try #require(models[0]["outputs"] as? [[String: Any]])
                 #expect(outputs.map { $0["name"] as? String } == ["formula", "heavy_atoms", "mol_weight"])
                 #expect(object["targets"] as? [String] == ["physchem"])
+            }
+            _ = try await harness.coordinator.submit(
+                Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 2), records: (0..<5).map { _ in .init(id: nil, input: "C") })
+            try await client.execute(uri: "/api/v1/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                let text = response.body.text
+                #expect(text.contains("bulkpredict_queue_depth 3\n"), "\(text)")
+                #expect(text.contains("bulkpredict_tasks{state=\"queued\"} 3\n"))
+                #expect(text.contains("bulkpredict_requests{state=\"queued\"} 1\n"))
             }
             try await client.execute(uri: "/api/v1/health", method: .get) { response in
                 #expect(response.status == .ok)

@@ -18,6 +18,7 @@ extension APIServer {
                     modelCount: models.count, inputKind: models.first?.input.rawValue ?? "",
                     models: models.map { PreviewBody.Model(id: $0.id, version: $0.version) }))
         }
+        api.get("metrics") { _, _ in try await self.metrics() }
         api.get("health") { _, _ in
             do {
                 let pending = try await coordinator.store.pendingTaskCount()
