@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Logging
 
@@ -8,18 +9,32 @@ struct EngineOptions: ParsableArguments {
     var concurrency = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "A JSON file adding models and recommendations to the built-in ones.") var modelsConfig: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Seconds a claimed task (or a merge) stays this process's without a heartbeat; a crashed worker's work runs again after about this long.")
+    var leaseSeconds: Double = 30
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
+    var lease: Duration { .milliseconds(Int64(leaseSeconds * 1000)) }
+
     /// Opens the embedded deployment in `dataDirectory` with these options.
     func environment(dataDirectory: URL) throws -> LocalEnvironment {
         try LocalEnvironment(
             dataDirectory: dataDirectory, concurrency: concurrency, modelsConfig: modelsConfig,
-            logger: LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .info))
+            logger: LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .info), mergeLease: lease)
+    }
+
+    /// Worker settings from these options: slots, and a lease renewed three times per period.
+    func workerConfiguration() -> WorkerService.Configuration {
+        var configuration = WorkerService.Configuration()
+        configuration.slots = concurrency
+        configuration.lease = lease
+        configuration.heartbeat = lease / 3
+        return configuration
     }
 }

@@ -11,7 +11,7 @@ struct LocalEnvironment {
     let coordinator: Coordinator
 
     /// Opens (creating if needed) the data directory.
-    init(dataDirectory: URL, concurrency: Int, modelsConfig: String?, logger: Logger) throws {
+    init(dataDirectory: URL, concurrency: Int, modelsConfig: String?, logger: Logger, mergeLease: Duration = .seconds(30)) throws {
         self.dataDirectory = dataDirectory
         let registry: ModelRegistry
         if let modelsConfig {
@@ -23,7 +23,8 @@ struct LocalEnvironment {
         let blobs = try LocalBlobStore(root: dataDirectory.appendingPathComponent("blobs"))
         try FileManager.default.createDirectory(at: dataDirectory.appendingPathComponent("uploads"), withIntermediateDirectories: true)
         coordinator = Coordinator(
-            store: store, blobs: blobs, registry: registry, limits: SubmissionLimits(globalParallelism: concurrency), logger: logger)
+            store: store, blobs: blobs, registry: registry, limits: SubmissionLimits(globalParallelism: concurrency), logger: logger,
+            mergeLease: mergeLease)
     }
 
     var uploadDirectory: URL { dataDirectory.appendingPathComponent("uploads") }

@@ -38,8 +38,7 @@ struct PredictCommand: AsyncParsableCommand {
             routing: routingOptions.routing, chunkSize: routingOptions.chunkSize,
             maxParallel: routingOptions.maxParallel ?? engine.concurrency, inputName: inputURL.lastPathComponent)
         let id = try await coordinator.submit(submission, file: inputURL, reading: reading)
-        var configuration = WorkerService.Configuration()
-        configuration.slots = engine.concurrency
+        let configuration = engine.workerConfiguration()
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
         let final = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }

@@ -29,9 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
         if !noWorkers {
-            var workerConfiguration = WorkerService.Configuration()
-            workerConfiguration.slots = engine.concurrency
-            services.append(.init(service: WorkerService(coordinator: environment.coordinator, configuration: workerConfiguration)))
+            services.append(.init(service: WorkerService(coordinator: environment.coordinator, configuration: engine.workerConfiguration())))
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

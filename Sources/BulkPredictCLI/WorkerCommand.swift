@@ -16,8 +16,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try engine.environment(dataDirectory: URL(fileURLWithPath: dataDir))
         let logger = environment.coordinator.logger
-        var configuration = WorkerService.Configuration()
-        configuration.slots = engine.concurrency
+        var configuration = engine.workerConfiguration()
         configuration.exitWhenIdle = exitWhenIdle
         let worker = WorkerService(coordinator: environment.coordinator, configuration: configuration)
         let group = ServiceGroup(

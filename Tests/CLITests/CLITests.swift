@@ -174,6 +174,66 @@ import Testing
         #expect(accounting.isClean, "\(accounting)")
     }
 
+    @Test func theEmbeddedServerKilledMidRunCompletesTheRequestAfterARestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data").path
+        let program = try directory.write(
+            """
+            import json, sys, time
+            for line in sys.stdin:
+                q = json.loads(line)
+                time.sleep(0.01)
+                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}), flush=True)
+            """, to: "slow.py")
+        let config = try directory.write(
+            """
+            {"models": [{"id": "test.slowcmd", "version": "1", "input": "smiles", "outputs": [{"name": "n", "type": "int"}],
+                         "runner": {"kind": "command", "command": ["python3", "\(program.path)"]}}]}
+            """, to: "models.json")
+        let inputs = (0..<400).map { $0 % 53 == 7 ? "C1CC" : String(repeating: "C", count: $0 % 9 + 1) }
+        let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
+        let serve = ["serve", "--port", "0", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--log-level", "error"]
+
+        let firstOut = Pipe()
+        let first = try CommandRunner.start(serve, stdout: firstOut)
+        let firstURL = try await Self.listeningURL(firstOut)
+        let submitted = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--model", "chem.formula", "--chunk-size", "25", "--server", firstURL])
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !(try CommandRunner.run(["status", id, "--server", firstURL]).stdout.contains("test.slowcmd 1: running, 50")) {
+            guard ContinuousClock.now < deadline else { throw HarnessError(message: "the request never got going") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        let secondOut = Pipe()
+        let second = try CommandRunner.start(serve, stdout: secondOut)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(secondOut)
+        let early = try CommandRunner.run(["download", id, "-o", directory.file("early.csv").path, "--server", url])
+        #expect(early.status != 0 && !FileManager.default.fileExists(atPath: directory.file("early.csv").path), "never a partial file")
+        let watched = try CommandRunner.run(["watch", id, "--server", url])
+        #expect(watched.stdout.contains("completed_with_errors, 400 records"), "\(watched.stdout) \(watched.stderr)")
+        #expect(watched.stdout.contains("test.slowcmd 1: completed, 400 succeeded, 0 failed"), "\(watched.stdout)")
+        let result = directory.file("r.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        let accounting = RowAccounting(table: try CSVTable(contentsOf: result), inputs: inputs)
+        #expect(accounting.isClean, "\(accounting)")
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        check.arguments = ["\(data)/bulkpredict.sqlite", "PRAGMA integrity_check"]
+        let output = Pipe()
+        check.standardOutput = output
+        try check.run()
+        check.waitUntilExit()
+        #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "ok\n")
+    }
+
     /// Reads the server's "listening on URL" line without blocking past the deadline.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
         let text = Mutex("")
