@@ -234,6 +234,67 @@ import Testing
         #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "ok\n")
     }
 
+    @Test func aPausedWorkerThatLostItsLeaseChangesNothingWhenItResumes() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data").path
+        let program = try directory.write(
+            """
+            import json, sys, time
+            for line in sys.stdin:
+                q = json.loads(line)
+                time.sleep(0.02)
+                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}), flush=True)
+            """, to: "slow.py")
+        let config = try directory.write(
+            """
+            {"models": [{"id": "test.slowcmd", "version": "1", "input": "smiles", "outputs": [{"name": "n", "type": "int"}],
+                         "runner": {"kind": "command", "command": ["python3", "\(program.path)"]}}]}
+            """, to: "models.json")
+        let inputs = (0..<200).map { String(repeating: "C", count: $0 % 11 + 1) }
+        let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
+        let reference = directory.file("reference.csv")
+        let fresh = try CommandRunner.run(["predict", input.path, "--model", "test.slowcmd", "--models-config", config.path, "--chunk-size", "20", "-o", reference.path])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+
+        let out = Pipe()
+        let server = try CommandRunner.start(
+            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"], stdout: out)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(out)
+        let worker = ["worker", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "1", "--concurrency", "1"]
+        let id = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--chunk-size", "20", "--server", url])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let paused = try CommandRunner.start(worker)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !(try CommandRunner.run(["status", id, "--server", url]).stdout.contains("running, 20 succeeded")) {
+            guard ContinuousClock.now < deadline else { throw HarnessError(message: "the first worker never got going") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Frozen mid-chunk for more than two leases: its task is rescued and run by another worker.
+        kill(paused.processIdentifier, SIGSTOP)
+        let other = try CommandRunner.run(worker + ["--exit-when-idle"])
+        #expect(other.status == 0, "\(other.stderr)")
+        let before = try CommandRunner.run(["status", id, "--server", url]).stdout
+        #expect(before.contains("completed, 200 records"), "\(before)")
+        let result = directory.file("r.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        let first = try Data(contentsOf: result)
+
+        // Woken up, the old worker's writes are refused: nothing about the request changes.
+        kill(paused.processIdentifier, SIGCONT)
+        try await Task.sleep(for: .seconds(3))
+        paused.terminate()
+        paused.waitUntilExit()
+        #expect(try CommandRunner.run(["status", id, "--server", url]).stdout == before)
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        #expect(try Data(contentsOf: result) == first)
+        #expect(first == (try Data(contentsOf: reference)), "identical to a fault-free run")
+    }
+
     /// Reads the server's "listening on URL" line without blocking past the deadline.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
         let text = Mutex("")
