@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Models
 import HummingbirdTesting
 import TestSupport
 import Testing
@@ -270,6 +271,49 @@ import Testing
                     let object = try response.body.json()
                     #expect(object["type"] as? String == "/problems/request/not_retryable")
                     #expect(object["state"] as? String == "completed")
+                }
+            }
+        }
+    }
+
+    @Test func aDrainThatRunsOutAnswers504AndTheWorkStillStops() async throws {
+        let scripts = try TemporaryDirectory(prefix: "stubborn")
+        defer { scripts.remove() }
+        let program = try scripts.write(
+            """
+            import signal, sys, time
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            open(__file__ + ".started", "w").close()
+            for line in sys.stdin:
+                time.sleep(60)
+            """, to: "stubborn.py")
+        var registry = ModelRegistry.builtIn
+        registry.commandKillGrace = .seconds(2)
+        try registry.register(
+            ModelDescriptor(
+                id: "test.stubborn", version: "1", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)],
+                runner: .command(["python3", program.path])))
+        let harness = try Harness(registry: registry)
+        defer { harness.remove() }
+        try await harness.withWorker {
+            try await harness.application().test(.router) { client in
+                let id: String = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                    body: try json(["records": ["C", "CC"], "models": ["test.stubborn"]])
+                ) { try #require(try $0.body.json()["id"] as? String) }
+                while !FileManager.default.fileExists(atPath: program.path + ".started") { try await Task.sleep(for: .milliseconds(20)) }
+                try await client.execute(uri: "/api/v1/requests/\(id)?drain=1", method: .delete) { response in
+                    #expect(response.status == .gatewayTimeout)
+                    let problem = try response.body.json()
+                    #expect(problem["type"] as? String == "/problems/request/drain_timeout")
+                    #expect(problem["state"] as? String == "cancelling")
+                }
+                // SIGKILL follows the ignored SIGTERM after the grace period.
+                #expect(try await harness.waitUntilTerminal(try #require(RequestID(id)), timeout: .seconds(20)).state == .cancelled)
+                try await client.execute(uri: "/api/v1/requests/\(id)", method: .delete) { response in
+                    #expect(response.status == .ok)
+                    let object = try response.body.json()
+                    #expect(object["state"] as? String == "cancelled")
                 }
             }
         }

@@ -359,6 +359,31 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func cancelRacingTheLastTaskEndsExactlyCompletedOrCancelled(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var endings: [RequestState: Int] = [:]
+            for _ in 0..<200 {
+                let request = StoreFixtures.request(records: 10)
+                try await store.submit(request)
+                let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+                async let finishing = store.finish(task, as: .succeeded(outputKey: "k", succeeded: 10, failed: 0))
+                async let cancelling = store.cancel(request.id, owner: nil)
+                _ = try await (finishing, cancelling)
+                // Whoever merges next (a worker) finds one of the two outcomes, never a stuck request.
+                if let plan = try await store.beginMerge(request.id, lease: .seconds(30)) {
+                    _ = try await store.finishMerge(plan, result: MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: false))
+                }
+                let status = try #require(try await store.status(of: request.id, owner: nil))
+                #expect(status.state == .completed || status.state == .cancelled, "\(status.state)")
+                let job = status.jobs[0]
+                #expect(job.succeeded + job.failed + job.cancelled == 10)
+                endings[status.state, default: 0] += 1
+            }
+            #expect(endings.values.reduce(0, +) == 200)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let request = StoreFixtures.request(records: 10)
