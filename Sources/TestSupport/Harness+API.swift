@@ -5,9 +5,13 @@ import HummingbirdTesting
 
 extension Harness {
     /// The API over this deployment, with fast polling and keep-alives for tests.
-    public func api(keepAlive: Duration = .seconds(15)) -> APIServer {
+    public func api(keepAlive: Duration = .seconds(15), maxBodyBytes: Int? = nil) -> APIServer {
         var configuration = APIServer.Configuration(uploadDirectory: directory.file("uploads"))
         configuration.keepAlive = keepAlive
+        if let maxBodyBytes {
+            configuration.maxBodyBytes = maxBodyBytes
+            configuration.maxJSONBodyBytes = maxBodyBytes
+        }
         configuration.eventPoll = .milliseconds(100)
         configuration.eventMinimumInterval = .milliseconds(20)
         try? FileManager.default.createDirectory(at: configuration.uploadDirectory, withIntermediateDirectories: true)
@@ -15,8 +19,8 @@ extension Harness {
     }
 
     /// A Hummingbird application serving ``api(keepAlive:)`` for `app.test(...)`.
-    public func application(keepAlive: Duration = .seconds(15)) -> some ApplicationProtocol {
-        Application(router: api(keepAlive: keepAlive).router())
+    public func application(keepAlive: Duration = .seconds(15), maxBodyBytes: Int? = nil) -> some ApplicationProtocol {
+        Application(router: api(keepAlive: keepAlive, maxBodyBytes: maxBodyBytes).router())
     }
 }
 
