@@ -4,11 +4,7 @@ import GRDB
 extension SQLiteJobStore {
     public func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome {
         try await immediate { db in
-            guard
-                let row = try db.row(cached: "SELECT owner, state FROM requests WHERE id = ?", [id.rawValue]),
-                owner == nil || owner == row["owner"],
-                let state = RequestState(rawValue: row["state"])
-            else { return .notFound }
+            guard let state = try Self.state(db, of: id, owner: owner) else { return .notFound }
             let next: RequestState
             do { next = try Lifecycle.next(state, on: .cancelRequested) } catch { return .alreadyFinished(state) }
             if next != state {
@@ -19,6 +15,15 @@ extension SQLiteJobStore {
             let now = try db.value(String.self, cached: "SELECT state FROM requests WHERE id = ?", [id.rawValue])
             return .accepted(now.flatMap(RequestState.init(rawValue:)) ?? next)
         }
+    }
+
+    /// The state of a request as its owner sees it: `nil` for an unknown id or another owner's.
+    static func state(_ db: Database, of id: RequestID, owner: String?) throws -> RequestState? {
+        guard
+            let row = try db.row(cached: "SELECT owner, state FROM requests WHERE id = ?", [id.rawValue]),
+            owner == nil || owner == row["owner"]
+        else { return nil }
+        return RequestState(rawValue: row["state"])
     }
 
     /// For a cancelling request: drops every waiting task, and once no task is running any more

@@ -4,11 +4,7 @@ import GRDB
 extension SQLiteJobStore {
     public func retryFailed(_ id: RequestID, owner: String?) async throws -> RetryOutcome {
         try await immediate { db in
-            guard
-                let row = try db.row(cached: "SELECT owner, state FROM requests WHERE id = ?", [id.rawValue]),
-                owner == nil || owner == row["owner"],
-                let state = RequestState(rawValue: row["state"])
-            else { return .notFound }
+            guard let state = try Self.state(db, of: id, owner: owner) else { return .notFound }
             let next: RequestState
             do { next = try Lifecycle.next(state, on: .retryRequested) } catch { return .notRetryable(state) }
             let failedTasks = try Row.fetchAll(

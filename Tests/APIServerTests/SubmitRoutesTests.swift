@@ -279,20 +279,7 @@ import Testing
     @Test func aDrainThatRunsOutAnswers504AndTheWorkStillStops() async throws {
         let scripts = try TemporaryDirectory(prefix: "stubborn")
         defer { scripts.remove() }
-        let program = try scripts.write(
-            """
-            import signal, sys, time
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            open(__file__ + ".started", "w").close()
-            for line in sys.stdin:
-                time.sleep(60)
-            """, to: "stubborn.py")
-        var registry = ModelRegistry.builtIn
-        registry.commandKillGrace = .seconds(2)
-        try registry.register(
-            ModelDescriptor(
-                id: "test.stubborn", version: "1", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)],
-                runner: .command(["python3", program.path])))
+        let registry = try CommandModels.stubbornRegistry(in: scripts, killGrace: .seconds(2))
         let harness = try Harness(registry: registry)
         defer { harness.remove() }
         try await harness.withWorker {
@@ -301,7 +288,7 @@ import Testing
                     uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
                     body: try json(["records": ["C", "CC"], "models": ["test.stubborn"]])
                 ) { try #require(try $0.body.json()["id"] as? String) }
-                while !FileManager.default.fileExists(atPath: program.path + ".started") { try await Task.sleep(for: .milliseconds(20)) }
+                while try CommandModels.stubbornPIDs(in: scripts).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
                 try await client.execute(uri: "/api/v1/requests/\(id)?drain=1", method: .delete) { response in
                     #expect(response.status == .gatewayTimeout)
                     let problem = try response.body.json()

@@ -121,19 +121,7 @@ import Testing
         defer { directory.remove() }
         let data = directory.file("data").path
         // A model slow enough that the worker is mid-chunk when it is told to stop.
-        let program = try directory.write(
-            """
-            import json, sys, time
-            for line in sys.stdin:
-                q = json.loads(line)
-                time.sleep(0.05)
-                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}), flush=True)
-            """, to: "slow.py")
-        let config = try directory.write(
-            """
-            {"models": [{"id": "test.slowcmd", "version": "1", "input": "smiles", "outputs": [{"name": "n", "type": "int"}],
-                         "runner": {"kind": "command", "command": ["python3", "\(program.path)"]}}]}
-            """, to: "models.json")
+        let config = try CommandModels.slow(in: directory, delay: 0.05)
         let inputs = (0..<120).map { String(repeating: "C", count: $0 % 7 + 1) }
         let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
         let out = Pipe()
@@ -178,19 +166,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data").path
-        let program = try directory.write(
-            """
-            import json, sys, time
-            for line in sys.stdin:
-                q = json.loads(line)
-                time.sleep(0.01)
-                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}), flush=True)
-            """, to: "slow.py")
-        let config = try directory.write(
-            """
-            {"models": [{"id": "test.slowcmd", "version": "1", "input": "smiles", "outputs": [{"name": "n", "type": "int"}],
-                         "runner": {"kind": "command", "command": ["python3", "\(program.path)"]}}]}
-            """, to: "models.json")
+        let config = try CommandModels.slow(in: directory, delay: 0.01)
         let inputs = (0..<400).map { $0 % 53 == 7 ? "C1CC" : String(repeating: "C", count: $0 % 9 + 1) }
         let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
         let serve = ["serve", "--port", "0", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--log-level", "error"]
@@ -238,19 +214,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data").path
-        let program = try directory.write(
-            """
-            import json, sys, time
-            for line in sys.stdin:
-                q = json.loads(line)
-                time.sleep(0.02)
-                print(json.dumps({"row": q["row"], "values": {"n": len(q["input"])}}), flush=True)
-            """, to: "slow.py")
-        let config = try directory.write(
-            """
-            {"models": [{"id": "test.slowcmd", "version": "1", "input": "smiles", "outputs": [{"name": "n", "type": "int"}],
-                         "runner": {"kind": "command", "command": ["python3", "\(program.path)"]}}]}
-            """, to: "models.json")
+        let config = try CommandModels.slow(in: directory, delay: 0.02)
         let inputs = (0..<200).map { String(repeating: "C", count: $0 % 11 + 1) }
         let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
         let reference = directory.file("reference.csv")

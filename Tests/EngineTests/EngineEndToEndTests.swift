@@ -274,20 +274,7 @@ import Testing
     @Test func cancellingARequestStopsItsModelProgramEvenIfItIgnoresSIGTERM() async throws {
         let scripts = try TemporaryDirectory(prefix: "stubborn")
         defer { scripts.remove() }
-        let program = try scripts.write(
-            """
-            import os, signal, sys, time
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            open(os.path.join(os.path.dirname(__file__), "pid-%d" % os.getpid()), "w").close()
-            for line in sys.stdin:
-                time.sleep(60)
-            """, to: "stubborn.py")
-        var registry = ModelRegistry.builtIn
-        registry.commandKillGrace = .milliseconds(300)
-        try registry.register(
-            ModelDescriptor(
-                id: "test.stubborn", version: "1", input: .smiles, outputs: [OutputColumn(name: "n", type: .int)],
-                runner: .command(["python3", program.path])))
+        let registry = try CommandModels.stubbornRegistry(in: scripts, killGrace: .milliseconds(300))
         let harness = try Harness(registry: registry)
         defer { harness.remove() }
         let id = try await harness.coordinator.submit(
@@ -295,7 +282,7 @@ import Testing
             records: (0..<20).map { _ in InputRecord(id: nil, input: "C") })
         try await harness.withWorker(slots: 2) {
             let deadline = ContinuousClock.now + .seconds(30)
-            while try FileManager.default.contentsOfDirectory(atPath: scripts.url.path).filter({ $0.hasPrefix("pid-") }).count < 2 {
+            while try CommandModels.stubbornPIDs(in: scripts).count < 2 {
                 guard ContinuousClock.now < deadline else { throw HarnessError(message: "the programs never started") }
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -303,7 +290,7 @@ import Testing
             #expect(try await harness.coordinator.cancel(id, owner: nil, drain: .seconds(10)) == .accepted(.cancelled))
             #expect(ContinuousClock.now - started < .seconds(5))
         }
-        let pids = try FileManager.default.contentsOfDirectory(atPath: scripts.url.path).compactMap { $0.hasPrefix("pid-") ? Int32($0.dropFirst(4)) : nil }
+        let pids = try CommandModels.stubbornPIDs(in: scripts)
         #expect(pids.count == 2)
         for pid in pids {
             let status = try? String(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/status"), encoding: .utf8)
