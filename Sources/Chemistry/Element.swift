@@ -35,6 +35,10 @@ public struct Element: Sendable, Hashable, Comparable {
     /// The standard atomic weight in daltons (g/mol); 0 for the wildcard.
     public var averageMass: Double { ElementTable.averageMasses[Int(rawAtomicNumber)] }
 
+    /// The exact mass in daltons of the element's most common isotope (RDKit's choice for
+    /// `ExactMolWt`); 0 for the wildcard.
+    public var mostCommonIsotopeMass: Double { ElementTable.mostCommonIsotopeMasses[Int(rawAtomicNumber)] }
+
     /// Whether this is the wildcard atom `*`.
     public var isWildcard: Bool { rawAtomicNumber == 0 }
 

@@ -12,6 +12,11 @@ struct RDKitReferenceTests {
         var formula: String
         var heavyAtoms: Int
         var weight: Double
+        var rings: Int
+        var donors: Int
+        var fractionCSP3: Double
+        var charge: Int
+        var exactWeight: Double
     }
 
     static func loadRows() throws -> [Row] {
@@ -26,11 +31,14 @@ struct RDKitReferenceTests {
                 continue
             }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            try #require(fields.count == 5, "malformed fixture line: \(line)")
+            try #require(fields.count == 10, "malformed fixture line: \(line)")
             rows.append(
                 Row(
                     smiles: unescape(fields[0]), accepted: fields[1] == "1", formula: String(fields[2]),
-                    heavyAtoms: Int(fields[3]) ?? -1, weight: Double(fields[4]) ?? .nan))
+                    heavyAtoms: Int(fields[3]) ?? -1, weight: Double(fields[4]) ?? .nan,
+                    rings: Int(fields[5]) ?? -1, donors: Int(fields[6]) ?? -1,
+                    fractionCSP3: Double(fields[7]) ?? .nan, charge: Int(fields[8]) ?? .min,
+                    exactWeight: Double(fields[9]) ?? .nan))
         }
         return rows
     }
@@ -75,6 +83,39 @@ struct RDKitReferenceTests {
         }
         #expect(accepted > 2600)
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, first: \(disagreements.prefix(10))")
+    }
+
+    // Ring count, donors, FractionCSP3, formal charge and exact weight; each descriptor's
+    // disagreements are reported separately.
+    @Test func everyMoleculeMatchesRDKitsDescriptors() throws {
+        let rows = try Self.loadRows()
+        let parser = SMILESParser()
+        var checked = 0
+        let accepted = rows.filter(\.accepted).count
+        var disagreements: [String: [String]] = [:]
+        func record(_ name: String, _ smiles: String, _ ours: Any, _ theirs: Any) {
+            disagreements[name, default: []].append("\(smiles): \(ours), RDKit \(theirs)")
+        }
+        for row in rows where row.accepted {
+            guard let molecule = try? parser.parse(row.smiles) else { continue }
+            checked += 1
+            if molecule.ringCount != row.rings { record("ringCount", row.smiles, molecule.ringCount, row.rings) }
+            if molecule.numHDonors != row.donors { record("numHDonors", row.smiles, molecule.numHDonors, row.donors) }
+            if abs(molecule.fractionCSP3 - row.fractionCSP3) > 1e-6 {
+                record("fractionCSP3", row.smiles, molecule.fractionCSP3, row.fractionCSP3)
+            }
+            if molecule.formalCharge != row.charge {
+                record("formalCharge", row.smiles, molecule.formalCharge, row.charge)
+            }
+            if abs(molecule.exactMolecularWeight - row.exactWeight) > 1e-4 {
+                record("exactMolecularWeight", row.smiles, molecule.exactMolecularWeight, row.exactWeight)
+            }
+        }
+        #expect(accepted > 2600)
+        #expect(checked == accepted, "every molecule RDKit accepts must parse")
+        for (name, list) in disagreements.sorted(by: { $0.key < $1.key }) {
+            Issue.record("\(name): \(list.count) disagreements, first: \(list.prefix(10))")
+        }
     }
 
     @Test func everySMILESRDKitRejectsIsRejected() throws {

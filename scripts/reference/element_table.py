@@ -4,7 +4,8 @@
 What it does
     Reads RDKit's periodic table through its Python API
     (``Chem.GetPeriodicTable()``: element symbols, standard atomic weights,
-    allowed valences and isotope masses) and writes two Swift source files:
+    most-common-isotope masses, allowed valences and isotope masses) and
+    writes two Swift source files:
 
         Sources/Chemistry/ElementTable.swift
         Sources/Chemistry/IsotopeTable.swift
@@ -42,10 +43,11 @@ def chunked(items, size):
 
 
 def element_table(table) -> str:
-    symbols, weights, valences, counts = [], [], [], []
+    symbols, weights, monoisotopic, valences, counts = [], [], [], [], []
     for number in range(MAX_ATOMIC_NUMBER + 1):
         symbols.append(table.GetElementSymbol(number))
         weights.append(table.GetAtomicWeight(number))
+        monoisotopic.append(table.GetMostCommonIsotopeMass(number))
         allowed = list(table.GetValenceList(number))
         assert 1 <= len(allowed) <= 4, (number, allowed)
         counts.append(len(allowed))
@@ -77,6 +79,15 @@ def element_table(table) -> str:
     ]
     for row in chunked(weights, 8):
         lines.append("        " + " ".join(swift_double(w) + "," for w in row))
+    lines += [
+        "    ]",
+        "",
+        "    /// Mass of each element's most common isotope in daltons, as RDKit's `ExactMolWt`",
+        "    /// uses it; 0 for the wildcard.",
+        "    static let mostCommonIsotopeMasses: [Double] = [",
+    ]
+    for row in chunked(monoisotopic, 6):
+        lines.append("        " + " ".join(swift_double(m) + "," for m in row))
     lines += [
         "    ]",
         "",
