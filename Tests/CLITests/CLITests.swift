@@ -259,6 +259,46 @@ import Testing
         #expect(first == (try Data(contentsOf: reference)), "identical to a fault-free run")
     }
 
+    @Test func threeWorkersOneKilledTwiceStillGiveExactlyOneRowPerRecordPerModel() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data").path
+        let config = try CommandModels.slow(in: directory, delay: 0.0005)
+        let pool = try CSVTable(contentsOf: SharedData.molecules("chembl_samples.csv")).rows.map { $0[0] }
+        let inputs = (0..<20_000).map { pool[$0 % pool.count] }
+        let input = try directory.write("smiles\n" + inputs.joined(separator: "\n") + "\n", to: "in.csv")
+        let out = Pipe()
+        let server = try CommandRunner.start(
+            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"], stdout: out)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(out)
+        let worker = ["worker", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--concurrency", "1", "--log-level", "error"]
+        let submitted = try CommandRunner.run(
+            ["submit", input.path, "--model", "test.slowcmd", "--model", "chem.formula", "--chunk-size", "500", "--max-parallel", "2", "--server", url])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var workers = try (0..<3).map { _ in try CommandRunner.start(worker) }
+        defer { for process in workers where process.isRunning { process.terminate() } }
+        for _ in 0..<2 {
+            try await Task.sleep(for: .milliseconds(1_500))
+            kill(workers[0].processIdentifier, SIGKILL)
+            workers[0].waitUntilExit()
+            workers[0] = try CommandRunner.start(worker)
+        }
+        let watched = try CommandRunner.run(["watch", id, "--server", url])
+        #expect(watched.stdout.contains("completed_with_errors, 20000 records × 2 model(s)") || watched.stdout.contains("completed, 20000 records × 2 model(s)"), "\(watched.stdout)")
+        let result = directory.file("r.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        let table = try CSVTable(contentsOf: result)
+        let accounting = RowAccounting(table: table, inputs: inputs)
+        #expect(accounting.isClean, "\(accounting)")
+        let slowErrors = table.rows.filter { !$0[4].isEmpty }.count
+        #expect(slowErrors == 0, "every record of the command model has values")
+    }
+
     /// Reads the server's "listening on URL" line without blocking past the deadline.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
         let text = Mutex("")
