@@ -9,6 +9,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            // The router found no route: say which one, rather than a bare "Not Found".
+            return try ProblemDetails(
+                .notFound, type: "http/no_route",
+                detail: "no endpoint \(request.method.rawValue) \(request.uri.path); the API is under /api/v1 (see GET /api/v1/models)"
+            ).response(from: request, context: context)
         } catch {
             let problem = Self.problem(for: error)
             if problem.statusCode >= 500 {

@@ -190,6 +190,12 @@ import Testing
                 }
             }
             try await client.execute(uri: "/api/v1/requests/\(RequestID())", method: .delete) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/nothing-here", method: .put) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let problem = try response.body.json()
+                #expect((problem["detail"] as? String)?.hasPrefix("no endpoint PUT /api/v1/nothing-here") == true)
+            }
             let id: String = try await client.execute(
                 uri: "/api/v1/requests?model=test.slow", method: .post, headers: [.contentType: "text/plain"],
                 body: ByteBuffer(string: "C\nCC\n")
