@@ -4,6 +4,7 @@ import BulkPredictCore
 import Engine
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `bulkpredict serve`: the API, the web pages and in-process workers in one process.
@@ -33,6 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("cannot listen on \(host):\(port): the address is already in use (is another server running? choose another --port)")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw CLIError("cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges)")
+        }
     }
 }

@@ -48,6 +48,23 @@ import Testing
         }
     }
 
+    @Test func aSecondServerOnTheSamePortSaysSoInOneLine() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let out = Pipe()
+        let first = try CommandRunner.start(["serve", "--port", "0", "--data-dir", directory.file("a").path, "--log-level", "error"], stdout: out)
+        defer {
+            first.terminate()
+            first.waitUntilExit()
+        }
+        let url = try await Self.listeningURL(out)
+        let port = try #require(url.split(separator: ":").last.map(String.init))
+        let second = try CommandRunner.run(["serve", "--port", port, "--data-dir", directory.file("b").path, "--log-level", "critical"])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(port): the address is already in use"), "\(second.stderr)")
+        #expect(second.stderr.split(separator: "\n").count == 1, "\(second.stderr)")
+    }
+
     @Test func predictAndSubmitWaitProduceIdenticalResults() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
