@@ -49,17 +49,35 @@ struct EventStreamParser {
 
 extension APIClient {
     /// Follows a request's event stream, calling `update` for every status, until the terminal event.
-    func follow(_ id: String, update: (RequestStatus) -> Void) async throws -> RequestStatus {
-        let response = try await send(.GET, "/api/v1/requests/\(id)/events", headers: [("Accept", "text/event-stream")])
-        var parser = EventStreamParser()
-        for try await buffer in response.body {
-            for event in parser.feed(buffer.readableBytesView) {
-                guard let status = try? Self.decoder.decode(RequestStatus.self, from: Data(event.data.utf8)) else { continue }
-                update(status)
-                if event.name == "end" { return status }
+    ///
+    /// A stream that breaks (the server restarted, the network blinked) is reopened, for up to
+    /// `patience` without any answer; the first event of every stream is a full snapshot, so
+    /// nothing is missed.
+    func follow(_ id: String, patience: Duration = .seconds(120), update: (RequestStatus) -> Void) async throws -> RequestStatus {
+        var lastContact = ContinuousClock.now
+        while true {
+            do {
+                let response = try await send(.GET, "/api/v1/requests/\(id)/events", headers: [("Accept", "text/event-stream")])
+                var parser = EventStreamParser()
+                for try await buffer in response.body {
+                    lastContact = ContinuousClock.now
+                    for event in parser.feed(buffer.readableBytesView) {
+                        guard let status = try? Self.decoder.decode(RequestStatus.self, from: Data(event.data.utf8)) else { continue }
+                        update(status)
+                        if event.name == "end" { return status }
+                    }
+                }
+            } catch let error as CLIError where !error.description.hasPrefix("cannot reach") && !error.description.hasPrefix("the request to") {
+                // The server answered with a problem (an unknown id, say): waiting will not help.
+                throw error
+            } catch {
+                // The connection broke; fall through and try again.
             }
+            guard ContinuousClock.now - lastContact < patience else {
+                throw CLIError("lost the event stream of request \(id) and could not get it back within \(patience)")
+            }
+            try await Task.sleep(for: .seconds(1))
         }
-        throw CLIError("the event stream of request \(id) ended before the request did")
     }
 
     /// Downloads the CSV result of a request to `path`, atomically.

@@ -316,6 +316,41 @@ import Testing
         #expect(slowErrors == 0, "every record of the command model has values")
     }
 
+    @Test func watchRidesOutAServerRestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data").path
+        let config = try CommandModels.slow(in: directory, delay: 0.01)
+        let inputs = (0..<300).map { String(repeating: "C", count: $0 % 5 + 1) }
+        let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
+        func serve(_ port: String) -> [String] {
+            ["serve", "--port", port, "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--log-level", "error"]
+        }
+        let firstOut = Pipe()
+        let first = try CommandRunner.start(serve("0"), stdout: firstOut)
+        let url = try await Self.listeningURL(firstOut)
+        let port = try #require(url.split(separator: ":").last.map(String.init))
+        let id = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--chunk-size", "30", "--server", url])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let watchOut = Pipe()
+        let watch = try CommandRunner.start(["watch", id, "--server", url], stdout: watchOut)
+        try await Task.sleep(for: .milliseconds(800))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try await Task.sleep(for: .milliseconds(500))
+        let secondOut = Pipe()
+        let second = try CommandRunner.start(serve(port), stdout: secondOut)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        _ = try await Self.listeningURL(secondOut)
+        watch.waitUntilExit()
+        let printed = String(decoding: watchOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(watch.terminationStatus == 0, "\(printed)")
+        #expect(printed.contains("completed, 300 records"), "\(printed)")
+    }
+
     /// Reads the server's "listening on URL" line without blocking past the deadline.
     static func listeningURL(_ pipe: Pipe) async throws -> String {
         let text = Mutex("")
