@@ -31,13 +31,16 @@ extension APIServer {
         ProblemDetails(.contentTooLarge, type: "submission/too_large", detail: "the request body is larger than \(limit) bytes, the limit")
     }
 
-    /// A response body that streams a file in 64 KiB pieces.
-    static func fileBody(_ url: URL, length: Int) -> ResponseBody {
-        ResponseBody(contentLength: length) { writer in
+    /// A response body that streams `range` of a file in 64 KiB pieces.
+    static func fileBody(_ url: URL, range: Range<Int>) -> ResponseBody {
+        ResponseBody(contentLength: range.count) { writer in
             let handle = try FileHandle(forReadingFrom: url)
             defer { try? handle.close() }
-            while let data = try handle.read(upToCount: 1 << 16), !data.isEmpty {
+            try handle.seek(toOffset: UInt64(range.lowerBound))
+            var remaining = range.count
+            while remaining > 0, let data = try handle.read(upToCount: min(1 << 16, remaining)), !data.isEmpty {
                 try await writer.write(ByteBuffer(bytes: data))
+                remaining -= data.count
             }
             try await writer.finish(nil)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// An RFC 9457 problem: the body of every error response, served as `application/problem+json`.
@@ -41,6 +42,13 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         case type, title, detail, field, state
         case statusCode = "status"
         case validChoices = "valid_choices"
+    }
+
+    /// The same problem, answered with an extra header.
+    func adding(_ name: HTTPField.Name, _ value: String) -> ProblemDetails {
+        var copy = self
+        copy.extraHeaders[name] = value
+        return copy
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

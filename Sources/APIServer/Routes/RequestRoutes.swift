@@ -141,13 +141,37 @@ extension APIServer {
                 state: status.state.rawValue)
         }
         let url = try coordinator.blobs.fileURL(for: location.csvKey)
+        // The revision changes whenever the request does (a retry rebuilds the result), so it
+        // identifies this version of the file.
+        let etag = "\"\(id)-r\(status.revision)\""
+        let length = Int(location.byteCount)
         var headers: HTTPFields = [
             .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"\(id)\(location.partial ? ".partial" : "").csv\"",
-            .contentLength: "\(location.byteCount)",
+            .contentDisposition: DownloadHeaders.contentDisposition(
+                inputName: status.inputName, fallback: id.rawValue, suffix: location.partial ? ".partial.csv" : ".result.csv"),
+            .eTag: etag,
+            .acceptRanges: "bytes",
         ]
         // A partial result must never pass for a whole one, whoever saves it under which name.
         if location.partial { headers[Self.partialResultHeader] = "true" }
-        return Response(status: .ok, headers: headers, body: Self.fileBody(url, length: Int(location.byteCount)))
+        if let match = request.headers[.ifNoneMatch], match == etag || match == "*" {
+            return Response(status: .notModified, headers: headers)
+        }
+        var range = DownloadHeaders.range(request.headers[.range], length: length)
+        if let ifRange = request.headers[.ifRange], ifRange != etag { range = .whole }
+        switch range {
+        case .whole:
+            headers[.contentLength] = "\(length)"
+            return Response(status: .ok, headers: headers, body: Self.fileBody(url, range: 0..<length))
+        case .part(let bounds):
+            headers[.contentRange] = "bytes \(bounds.lowerBound)-\(bounds.upperBound)/\(length)"
+            headers[.contentLength] = "\(bounds.count)"
+            return Response(status: .partialContent, headers: headers, body: Self.fileBody(url, range: bounds.lowerBound..<(bounds.upperBound + 1)))
+        case .unsatisfiable:
+            throw ProblemDetails(
+                .rangeNotSatisfiable, type: "result/range_not_satisfiable",
+                detail: "the range \(request.headers[.range] ?? "") is outside the result's \(length) bytes"
+            ).adding(.contentRange, "bytes */\(length)")
+        }
     }
 }
