@@ -1,7 +1,7 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-// Dependencies point one way: pure code (Core, Chemistry) ← Formats ← Models ← JobQueue ← Engine
+// Dependencies point one way: pure code (Core, Chemistry, Proteins) ← Formats ← Models ← JobQueue ← Engine
 // ← APIServer ← CLI. Only JobQueue imports a database module and only APIServer imports Hummingbird.
 let package = Package(
     name: "BulkPredict",
@@ -22,6 +22,7 @@ let package = Package(
     targets: [
         .target(name: "BulkPredictCore"),
         .target(name: "Chemistry"),
+        .target(name: "Proteins"),
         .target(name: "Formats", dependencies: ["BulkPredictCore"]),
         .target(name: "Models", dependencies: ["BulkPredictCore", "Chemistry"]),
         .target(
@@ -71,6 +72,7 @@ let package = Package(
         ),
         .testTarget(name: "BulkPredictCoreTests", dependencies: ["BulkPredictCore"]),
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ProteinsTests", dependencies: ["Proteins", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
