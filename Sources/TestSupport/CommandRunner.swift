@@ -29,8 +29,9 @@ public enum CommandRunner {
         }
     }
 
-    /// Starts `bulkpredict` with `arguments`, without waiting.
-    public static func start(_ arguments: [String], stdout: Pipe = Pipe(), stderr: Pipe = Pipe()) throws -> Process {
+    /// Starts `bulkpredict` with `arguments`, without waiting; `stdout` and `stderr` are a `Pipe`
+    /// or a `FileHandle`.
+    public static func start(_ arguments: [String], stdout: Any = Pipe(), stderr: Any = Pipe()) throws -> Process {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
@@ -52,13 +53,7 @@ public enum CommandRunner {
         try Data().write(to: errURL)
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try start(arguments, stdout: out, stderr: err)
         process.waitUntilExit()
         try out.close()
         try err.close()

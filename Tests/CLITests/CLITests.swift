@@ -51,13 +51,9 @@ import Testing
     @Test func aSecondServerOnTheSamePortSaysSoInOneLine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let out = Pipe()
-        let first = try CommandRunner.start(["serve", "--port", "0", "--data-dir", directory.file("a").path, "--log-level", "error"], stdout: out)
-        defer {
-            first.terminate()
-            first.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(out)
+        let first = try await Self.serve(["serve", "--port", "0", "--data-dir", directory.file("a").path, "--log-level", "error"])
+        defer { first.stop() }
+        let url = first.url
         let port = try #require(url.split(separator: ":").last.map(String.init))
         let second = try CommandRunner.run(["serve", "--port", port, "--data-dir", directory.file("b").path, "--log-level", "critical"])
         #expect(second.status != 0)
@@ -73,14 +69,9 @@ import Testing
         let predicted = try CommandRunner.run(["predict", input, "--model", "chem.formula", "--chunk-size", "300", "-o", local.path])
         #expect(predicted.status == 0, "\(predicted.stderr)")
 
-        let out = Pipe()
-        let server = try CommandRunner.start(
-            ["serve", "--port", "0", "--data-dir", directory.file("data").path, "--log-level", "error"], stdout: out)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(out)
+        let server = try await Self.serve(["serve", "--port", "0", "--data-dir", directory.file("data").path, "--log-level", "error"])
+        defer { server.stop() }
+        let url = server.url
         let remote = directory.file("remote.csv")
         let submitted = try CommandRunner.run([
             "submit", input, "--model", "chem.formula", "--chunk-size", "700", "--server", url, "--wait", "-o", remote.path,
@@ -104,14 +95,9 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data").path
-        let out = Pipe()
-        let server = try CommandRunner.start(
-            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--log-level", "error"], stdout: out)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(out)
+        let server = try await Self.serve(["serve", "--no-workers", "--port", "0", "--data-dir", data, "--log-level", "error"])
+        defer { server.stop() }
+        let url = server.url
         let input = try directory.write((0..<3_000).map { $0 % 100 == 0 ? "C1CC" : "CCO" }.joined(separator: "\n"), to: "in.smi")
         let submitted = try CommandRunner.run(["submit", input.path, "--model", "chem.formula", "--chunk-size", "250", "--server", url])
         #expect(submitted.status == 0, "\(submitted.stderr)")
@@ -141,14 +127,9 @@ import Testing
         let config = try CommandModels.slow(in: directory, delay: 0.05)
         let inputs = (0..<120).map { String(repeating: "C", count: $0 % 7 + 1) }
         let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
-        let out = Pipe()
-        let server = try CommandRunner.start(
-            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"], stdout: out)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(out)
+        let server = try await Self.serve(["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"])
+        defer { server.stop() }
+        let url = server.url
         let submitted = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--chunk-size", "20", "--server", url])
         let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let first = try CommandRunner.start(["worker", "--data-dir", data, "--models-config", config.path, "--concurrency", "2"])
@@ -188,9 +169,8 @@ import Testing
         let input = try directory.write(inputs.joined(separator: "\n"), to: "in.smi")
         let serve = ["serve", "--port", "0", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--log-level", "error"]
 
-        let firstOut = Pipe()
-        let first = try CommandRunner.start(serve, stdout: firstOut)
-        let firstURL = try await Self.listeningURL(firstOut)
+        let first = try await Self.serve(serve)
+        let firstURL = first.url
         let submitted = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--model", "chem.formula", "--chunk-size", "25", "--server", firstURL])
         let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let deadline = ContinuousClock.now + .seconds(60)
@@ -198,16 +178,11 @@ import Testing
             guard ContinuousClock.now < deadline else { throw HarnessError(message: "the request never got going") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        first.kill()
 
-        let secondOut = Pipe()
-        let second = try CommandRunner.start(serve, stdout: secondOut)
-        defer {
-            second.terminate()
-            second.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(secondOut)
+        let second = try await Self.serve(serve)
+        defer { second.stop() }
+        let url = second.url
         let early = try CommandRunner.run(["download", id, "-o", directory.file("early.csv").path, "--server", url])
         #expect(early.status != 0 && !FileManager.default.fileExists(atPath: directory.file("early.csv").path), "never a partial file")
         let watched = try CommandRunner.run(["watch", id, "--server", url])
@@ -238,14 +213,9 @@ import Testing
         let fresh = try CommandRunner.run(["predict", input.path, "--model", "test.slowcmd", "--models-config", config.path, "--chunk-size", "20", "-o", reference.path])
         #expect(fresh.status == 0, "\(fresh.stderr)")
 
-        let out = Pipe()
-        let server = try CommandRunner.start(
-            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"], stdout: out)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(out)
+        let server = try await Self.serve(["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"])
+        defer { server.stop() }
+        let url = server.url
         let worker = ["worker", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "1", "--concurrency", "1"]
         let id = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--chunk-size", "20", "--server", url])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -284,14 +254,9 @@ import Testing
         let pool = try CSVTable(contentsOf: SharedData.molecules("chembl_samples.csv")).rows.map { $0[0] }
         let inputs = (0..<20_000).map { pool[$0 % pool.count] }
         let input = try directory.write("smiles\n" + inputs.joined(separator: "\n") + "\n", to: "in.csv")
-        let out = Pipe()
-        let server = try CommandRunner.start(
-            ["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"], stdout: out)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let url = try await Self.listeningURL(out)
+        let server = try await Self.serve(["serve", "--no-workers", "--port", "0", "--data-dir", data, "--models-config", config.path, "--log-level", "error"])
+        defer { server.stop() }
+        let url = server.url
         let worker = ["worker", "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--concurrency", "1", "--log-level", "error"]
         let submitted = try CommandRunner.run(
             ["submit", input.path, "--model", "test.slowcmd", "--model", "chem.formula", "--chunk-size", "500", "--max-parallel", "2", "--server", url])
@@ -326,29 +291,47 @@ import Testing
         func serve(_ port: String) -> [String] {
             ["serve", "--port", port, "--data-dir", data, "--models-config", config.path, "--lease-seconds", "2", "--log-level", "error"]
         }
-        let firstOut = Pipe()
-        let first = try CommandRunner.start(serve("0"), stdout: firstOut)
-        let url = try await Self.listeningURL(firstOut)
+        let first = try await Self.serve(serve("0"))
+        let url = first.url
         let port = try #require(url.split(separator: ":").last.map(String.init))
         let id = try CommandRunner.run(["submit", input.path, "--model", "test.slowcmd", "--chunk-size", "30", "--server", url])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let watchOut = Pipe()
         let watch = try CommandRunner.start(["watch", id, "--server", url], stdout: watchOut)
         try await Task.sleep(for: .milliseconds(800))
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        first.kill()
         try await Task.sleep(for: .milliseconds(500))
-        let secondOut = Pipe()
-        let second = try CommandRunner.start(serve(port), stdout: secondOut)
-        defer {
-            second.terminate()
-            second.waitUntilExit()
-        }
-        _ = try await Self.listeningURL(secondOut)
+        let second = try await Self.serve(serve(port))
+        defer { second.stop() }
         watch.waitUntilExit()
         let printed = String(decoding: watchOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(watch.terminationStatus == 0, "\(printed)")
         #expect(printed.contains("completed, 300 records"), "\(printed)")
+    }
+
+    /// A `bulkpredict serve` process and the address it reported.
+    struct Server {
+        let process: Process
+        let url: String
+
+        /// Stops it gracefully and waits for it.
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
+        /// Kills it as a crash would.
+        func kill() {
+            _ = Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts `bulkpredict` with `arguments` (a `serve` command) and waits for its address.
+    static func serve(_ arguments: [String]) async throws -> Server {
+        let out = Pipe()
+        let process = try CommandRunner.start(arguments, stdout: out)
+        return Server(process: process, url: try await listeningURL(out))
     }
 
     /// Reads the server's "listening on URL" line without blocking past the deadline.
