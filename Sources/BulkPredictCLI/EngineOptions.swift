@@ -22,10 +22,12 @@ struct EngineOptions: ParsableArguments {
 
     var lease: Duration { .milliseconds(Int64(leaseSeconds * 1000)) }
 
-    /// Opens the embedded deployment in `dataDirectory` with these options.
-    func environment(dataDirectory: URL) throws -> LocalEnvironment {
-        try LocalEnvironment(
-            dataDirectory: dataDirectory, concurrency: concurrency, modelsConfig: modelsConfig,
+    /// Opens the deployment: the embedded one in `dataDirectory`, or the shared one that `store`
+    /// names.
+    func environment(dataDirectory: URL, store: StoreOptions? = nil) async throws -> LocalEnvironment {
+        try await LocalEnvironment(
+            dataDirectory: dataDirectory, database: store?.database, blobDirectory: store?.blobDir.map { URL(fileURLWithPath: $0) },
+            maxRunningTasks: store?.maxRunningTasks, concurrency: concurrency, modelsConfig: modelsConfig,
             logger: LocalEnvironment.logger(level: Logger.Level(rawValue: logLevel) ?? .info), mergeLease: lease)
     }
 

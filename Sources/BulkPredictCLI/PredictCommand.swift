@@ -27,7 +27,7 @@ struct PredictCommand: AsyncParsableCommand {
         var engine = engine
         // A local run prints its own summary; routine log lines would only clutter the terminal.
         if engine.logLevel == "info" { engine.logLevel = "error" }
-        let environment = try engine.environment(dataDirectory: scratch)
+        let environment = try await engine.environment(dataDirectory: scratch)
         let coordinator = environment.coordinator
         let started = ContinuousClock.now
         var reading = RecordReader.Configuration(

@@ -12,14 +12,14 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the BulkPredict server (API and workers) on this machine.")
 
-    @Option(help: "Directory for the database and files.") var dataDir = "./bulkpredict-data"
+    @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Flag(help: "Serve the API only; leave the work to `bulkpredict worker` processes.") var noWorkers = false
     @OptionGroup var engine: EngineOptions
 
     func run() async throws {
-        let environment = try engine.environment(dataDirectory: URL(fileURLWithPath: dataDir))
+        let environment = try await engine.environment(dataDirectory: store.dataDirectory, store: store)
         let logger = environment.coordinator.logger
         let api = APIServer(
             coordinator: environment.coordinator, configuration: .init(uploadDirectory: environment.uploadDirectory))

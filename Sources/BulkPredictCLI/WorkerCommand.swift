@@ -9,12 +9,12 @@ struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Run tasks from the queue without serving the API.")
 
-    @Option(help: "Directory for the database and files (shared with the server).") var dataDir = "./bulkpredict-data"
+    @OptionGroup var store: StoreOptions
     @Flag(help: "Exit once the queue is empty.") var exitWhenIdle = false
     @OptionGroup var engine: EngineOptions
 
     func run() async throws {
-        let environment = try engine.environment(dataDirectory: URL(fileURLWithPath: dataDir))
+        let environment = try await engine.environment(dataDirectory: store.dataDirectory, store: store)
         let logger = environment.coordinator.logger
         var configuration = engine.workerConfiguration()
         configuration.exitWhenIdle = exitWhenIdle

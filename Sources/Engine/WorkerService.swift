@@ -50,6 +50,9 @@ public struct WorkerService: Service {
         for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await self.sweep(running: running, finalizer: finalizer) }
+            // Work announced by other processes (a submit to another API process, a retry, a
+            // released task) wakes this worker at once instead of at its next poll.
+            group.addTask { [coordinator] in try? await coordinator.store.watchForWork { coordinator.notifyWork() } }
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 do {
                     let claimedAny = try await claimWhileSlotsAreFree(running: running, finalizer: finalizer, group: &group)

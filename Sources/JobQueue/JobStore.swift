@@ -73,4 +73,13 @@ public protocol JobStore: Sendable {
     /// `retryAfter`, or fails them for good when their model's attempt limit is reached; returns
     /// how many tasks it moved.
     func rescueExpiredLeases(retryAfter: Duration) async throws -> Int
+
+    /// Calls `wake` whenever any process announces new work, until the calling task is cancelled.
+    /// Polling stays the correctness path; this only lets idle workers start at once. A store that
+    /// cannot hear other processes returns immediately.
+    func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws
+}
+
+extension JobStore {
+    public func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws {}
 }

@@ -42,14 +42,14 @@ extension SQLiteJobStore {
                 WHERE request_id = ?
                 """, [requestID])
         try db.execute(
-            cached: "UPDATE tasks SET state = ?, finished_at = \(SQL.nowMS) WHERE request_id = ? AND state IN \(waiting)",
+            cached: "UPDATE tasks SET state = ?, finished_at = \(Self.now) WHERE request_id = ? AND state IN \(waiting)",
             [try Lifecycle.next(TaskState.queued, on: .cancelled).rawValue, requestID])
         let running =
             try db.value(Int.self, cached: "SELECT COUNT(*) FROM tasks WHERE request_id = ? AND state = 'running'", [requestID]) ?? 0
         guard running == 0 else { return }
         try db.execute(
             // A merge that was under way when the cancel came loses its token: it may not announce.
-            cached: "UPDATE requests SET state = ?, finished_at = \(SQL.nowMS), merge_token = NULL, merge_expires_at = NULL WHERE id = ?",
+            cached: "UPDATE requests SET state = ?, finished_at = \(Self.now), merge_token = NULL, merge_expires_at = NULL WHERE id = ?",
             [try Lifecycle.next(RequestState.cancelling, on: .cancelDrained).rawValue, requestID])
         try db.execute(
             cached: "UPDATE jobs SET state = ? WHERE request_id = ? AND state IN \(SQL.list(Lifecycle.sources(of: JobEvent.cancelled)))",

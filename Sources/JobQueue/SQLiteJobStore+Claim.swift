@@ -6,11 +6,15 @@ extension SQLiteJobStore {
     public func claim(workerID: String, lease: Duration) async throws -> ClaimedTask? {
         let leaseMS = lease.milliseconds
         let token = UUID().uuidString
+        let cap = maxRunningTasks
         return try await immediate { db in
-            // Oldest request first (rowid breaks ties within a millisecond), skipping requests that
-            // already run `max_parallel` tasks or may not run at all (cancelling); then that
-            // request's lowest waiting task. Picking the request first keeps the query cheap however
-            // many tasks wait.
+            if let cap, try db.value(Int.self, cached: "SELECT COUNT(*) FROM tasks WHERE state = 'running'") ?? 0 >= cap {
+                return nil
+            }
+            // The owner whose last claim is oldest first, then the oldest request (rowid breaks ties
+            // within a millisecond), skipping requests that already run `max_parallel` tasks or may
+            // not run at all (cancelling); then that request's lowest waiting task. Picking the
+            // request first keeps the query cheap however many tasks wait.
             let claimable = SQL.list(Lifecycle.sources(of: TaskEvent.claimed))
             let working = SQL.list([RequestState.queued, .running])
             guard
@@ -19,18 +23,19 @@ extension SQLiteJobStore {
                         SELECT t.id, t.request_id, t.start_row, t.row_count, t.input_offset, t.attempt,
                                t.base_output_key, t.retries_failed_only,
                                j.id AS job_id, j.model_id, j.state AS job_state,
-                               r.input_key, r.state AS request_state
+                               r.input_key, r.state AS request_state, r.owner
                         FROM requests r
+                        LEFT JOIN owner_turns o ON o.owner = r.owner
                         JOIN tasks t ON t.id = (
                             SELECT w.id FROM tasks w
-                            WHERE w.request_id = r.id AND w.state IN \(claimable) AND w.run_after <= \(SQL.nowMS)
+                            WHERE w.request_id = r.id AND w.state IN \(claimable) AND w.run_after <= \(Self.now)
                             -- (state, id) is the order of the (request_id, state) index, so this reads one
                             -- entry instead of sorting every waiting task; fresh tasks come before retries.
                             ORDER BY w.state, w.id LIMIT 1)
                         JOIN jobs j ON j.id = t.job_id
                         WHERE r.state IN \(working)
                           AND (SELECT COUNT(*) FROM tasks x WHERE x.request_id = r.id AND x.state = 'running') < r.max_parallel
-                        ORDER BY r.created_at, r.rowid
+                        ORDER BY COALESCE(o.turn, 0), r.created_at, r.rowid
                         LIMIT 1
                         """)
             else { return nil }
@@ -39,12 +44,12 @@ extension SQLiteJobStore {
             try db.execute(
                 cached: """
                     UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?,
-                        lease_expires_at = \(SQL.nowMS) + ?, worker_id = ?, started_at = \(SQL.nowMS)
+                        lease_expires_at = \(Self.now) + ?, worker_id = ?, started_at = \(Self.now)
                     WHERE id = ?
                     """, [TaskState.running.rawValue, token, leaseMS, workerID, taskID])
             if let state = RequestState(rawValue: row["request_state"]), state == .queued {
                 let next = try Lifecycle.next(state, on: .workStarted)
-                try db.execute(cached: "UPDATE requests SET state = ?, started_at = \(SQL.nowMS) WHERE id = ?", [next.rawValue, requestID])
+                try db.execute(cached: "UPDATE requests SET state = ?, started_at = \(Self.now) WHERE id = ?", [next.rawValue, requestID])
             }
             if let state = JobState(rawValue: row["job_state"]), state == .queued {
                 try db.execute(
@@ -52,6 +57,12 @@ extension SQLiteJobStore {
                     [try Lifecycle.next(state, on: .workStarted).rawValue, row["job_id"] as Int64])
             }
             try Self.bumpRevision(db, requestID)
+            // The owner goes to the back of the line.
+            try db.execute(
+                cached: """
+                    INSERT INTO owner_turns (owner, turn) VALUES (?, (SELECT COALESCE(MAX(turn), 0) + 1 FROM owner_turns))
+                    ON CONFLICT (owner) DO UPDATE SET turn = excluded.turn
+                    """, [row["owner"] as String])
             guard let id = RequestID(requestID) else { return nil }
             return ClaimedTask(
                 taskID: taskID, requestID: id, modelID: row["model_id"], inputKey: row["input_key"],
@@ -65,7 +76,7 @@ extension SQLiteJobStore {
         let leaseMS = lease.milliseconds
         return try await immediate { db in
             try db.execute(
-                cached: "UPDATE tasks SET lease_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND lease_token = ? AND state = 'running'",
+                cached: "UPDATE tasks SET lease_expires_at = \(Self.now) + ? WHERE id = ? AND lease_token = ? AND state = 'running'",
                 [leaseMS, task.taskID, task.leaseToken])
             return db.changesCount == 1
         }
@@ -98,14 +109,14 @@ extension SQLiteJobStore {
                 db,
                 sql: """
                     SELECT t.id, t.request_id, t.job_id, t.row_count, t.attempt FROM tasks t JOIN jobs j ON j.id = t.job_id
-                    WHERE t.state IN \(expired) AND t.lease_expires_at < \(SQL.nowMS) AND t.attempt >= j.max_attempts
+                    WHERE t.state IN \(expired) AND t.lease_expires_at < \(Self.now) AND t.attempt >= j.max_attempts
                     """
             ).map { (id: $0["id"] as Int64, request: $0["request_id"] as String, job: $0["job_id"] as Int64, rows: $0["row_count"] as Int, attempt: $0["attempt"] as Int) }
             let failed = try Lifecycle.next(TaskState.running, on: .failedFinal)
             for task in exhausted {
                 try db.execute(
                     cached: """
-                        UPDATE tasks SET state = ?, failed = row_count, error = ?, finished_at = \(SQL.nowMS),
+                        UPDATE tasks SET state = ?, failed = row_count, error = ?, finished_at = \(Self.now),
                             lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
                         WHERE id = ?
                         """,
@@ -116,9 +127,9 @@ extension SQLiteJobStore {
             let requestIDs = try String.fetchAll(
                 db,
                 sql: """
-                    UPDATE tasks SET state = ?, run_after = \(SQL.nowMS) + ?, lease_token = NULL, lease_expires_at = NULL,
+                    UPDATE tasks SET state = ?, run_after = \(Self.now) + ?, lease_token = NULL, lease_expires_at = NULL,
                         worker_id = NULL, error = 'the worker running this chunk stopped answering'
-                    WHERE state IN \(expired) AND lease_expires_at < \(SQL.nowMS)
+                    WHERE state IN \(expired) AND lease_expires_at < \(Self.now)
                     RETURNING request_id
                     """,
                 arguments: [retrying.rawValue, retryMS])

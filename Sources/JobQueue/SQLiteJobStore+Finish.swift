@@ -4,50 +4,36 @@ import GRDB
 extension SQLiteJobStore {
     public func finish(_ task: ClaimedTask, as ending: TaskEnding) async throws -> FinishReceipt {
         try await immediate { db in
-            let event: TaskEvent
-            var outputKey: String?
-            var succeeded = 0
-            var failed = 0
-            var cancelled = 0
-            var reason: String?
-            var runAfterMS: Int64 = 0
-            switch ending {
-            case .succeeded(let key, let good, let bad):
-                (event, outputKey, succeeded, failed) = (.succeeded, key, good, bad)
-            case .failed(let message):
-                (event, failed, reason) = (.failedFinal, task.rowCount, message)
-            case .retry(let message, let after):
-                let limit = try db.value(
-                    Int.self, cached: "SELECT j.max_attempts FROM jobs j JOIN tasks t ON t.job_id = j.id WHERE t.id = ?", [task.taskID]) ?? 1
-                if task.attempt < limit {
-                    (event, reason, runAfterMS) = (.failedRetryable, message, after.milliseconds)
-                } else {
-                    (event, failed, reason) = (.failedFinal, task.rowCount, "gave up after \(task.attempt) attempts: \(message)")
-                }
-            case .cancelled:
-                (event, cancelled) = (.cancelled, task.rowCount)
-            case .bisect(let message, let splitRow, let splitOffset):
+            if case .bisect(let message, let splitRow, let splitOffset) = ending {
                 guard splitRow > task.startRow, splitRow < task.startRow + task.rowCount else {
                     throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "split row \(splitRow) is not inside the task")
                 }
                 try Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset)
                 return FinishReceipt(accepted: db.changesCount > 0, requestReadyToMerge: false)
             }
-            let next = try Lifecycle.next(TaskState.running, on: event)
+            let limit =
+                EndingEffect.needsAttemptLimit(ending)
+                ? try db.value(Int.self, cached: "SELECT j.max_attempts FROM jobs j JOIN tasks t ON t.job_id = j.id WHERE t.id = ?", [task.taskID]) ?? 1
+                : 0
+            guard let effect = EndingEffect(ending, of: task, maxAttempts: limit) else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
+            let next = try Lifecycle.next(TaskState.running, on: effect.event)
             // The lease token fences the write: a worker whose claim was taken over changes nothing.
             try db.execute(
                 cached: """
                     UPDATE tasks SET state = ?, output_key = ?, succeeded = ?, failed = ?, error = ?,
-                        finished_at = CASE WHEN ? THEN \(SQL.nowMS) END, run_after = \(SQL.nowMS) + ?,
+                        finished_at = CASE WHEN ? THEN \(Self.now) END, run_after = \(Self.now) + ?,
                         lease_token = NULL, lease_expires_at = NULL
                     WHERE id = ? AND lease_token = ? AND state = 'running'
-                    """, [next.rawValue, outputKey, succeeded, failed, reason, next.isTerminal, runAfterMS, task.taskID, task.leaseToken])
+                    """, [
+                    next.rawValue, effect.outputKey, effect.succeeded, effect.failed, effect.reason, next.isTerminal, effect.runAfterMS,
+                    task.taskID, task.leaseToken,
+                ])
             guard db.changesCount == 1 else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
             try db.execute(
                 cached: """
                     UPDATE jobs SET succeeded = succeeded + ?, failed = failed + ?, cancelled = cancelled + ?
                     WHERE id = (SELECT job_id FROM tasks WHERE id = ?)
-                    """, [succeeded, failed, cancelled, task.taskID])
+                    """, [effect.succeeded, effect.failed, effect.cancelled, task.taskID])
             try Self.bumpRevision(db, task.requestID.rawValue)
             try Self.drainIfCancelling(db, requestID: task.requestID.rawValue)
             return FinishReceipt(accepted: true, requestReadyToMerge: try Self.isReadyToMerge(db, task.requestID.rawValue))
@@ -59,7 +45,7 @@ extension SQLiteJobStore {
     static func bisect(_ db: Database, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64) throws {
         try db.execute(
             cached: """
-                UPDATE tasks SET state = ?, superseded = 1, error = ?, finished_at = \(SQL.nowMS), lease_token = NULL,
+                UPDATE tasks SET state = ?, superseded = 1, error = ?, finished_at = \(Self.now), lease_token = NULL,
                     lease_expires_at = NULL
                 WHERE id = ? AND lease_token = ? AND state = 'running'
                 """,
@@ -83,7 +69,7 @@ extension SQLiteJobStore {
 
     /// Whether every task has ended and the request still waits for its merge.
     static func isReadyToMerge(_ db: Database, _ requestID: String) throws -> Bool {
-        try db.value(Bool.self, cached: "SELECT EXISTS (SELECT 1 FROM requests r WHERE r.id = ? AND \(mergeableCondition("r")))", [requestID])
+        try db.value(Bool.self, cached: "SELECT EXISTS (SELECT 1 FROM requests r WHERE r.id = ? AND \(SQL.mergeable("r", now: Self.now)))", [requestID])
             ?? false
     }
 

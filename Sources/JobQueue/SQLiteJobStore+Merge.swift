@@ -3,25 +3,10 @@ import Foundation
 import GRDB
 
 extension SQLiteJobStore {
-    /// Requests that are mergeable: every task ended, not merged yet; or merging under a lease that
-    /// ran out. Shared by the queries below so that listing and taking agree.
-    static func mergeableCondition(_ requests: String) -> String {
-        let mergeable = SQL.list(Lifecycle.sources(of: RequestEvent.mergeStarted))
-        // A cancelled request gets a partial result once: unless one exists, its merge failed,
-        // or a live merge is writing it.
-        return """
-            ((\(requests).state IN \(mergeable)
-              AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = \(requests).id AND t.state IN \(SQL.liveTasks)))
-             OR (\(requests).state = 'merging' AND \(requests).merge_expires_at < \(SQL.nowMS))
-             OR (\(requests).state = 'cancelled' AND \(requests).result_key IS NULL AND \(requests).error IS NULL
-                 AND (\(requests).merge_token IS NULL OR \(requests).merge_expires_at < \(SQL.nowMS))))
-            """
-    }
-
     public func requestsAwaitingMerge() async throws -> [RequestID] {
         try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT id FROM requests r WHERE \(Self.mergeableCondition("r")) ORDER BY created_at, rowid"
+                db, sql: "SELECT id FROM requests r WHERE \(SQL.mergeable("r", now: Self.now)) ORDER BY created_at, rowid"
             ).compactMap { RequestID($0) }
         }
     }
@@ -40,8 +25,8 @@ extension SQLiteJobStore {
             // The compare-and-set: only one caller moves the request into (or takes over) the merge.
             try db.execute(
                 sql: """
-                    UPDATE requests SET state = ?, merge_token = ?, merge_expires_at = \(SQL.nowMS) + ?, revision = revision + 1
-                    WHERE id = ? AND \(Self.mergeableCondition("requests"))
+                    UPDATE requests SET state = ?, merge_token = ?, merge_expires_at = \(Self.now) + ?, revision = revision + 1
+                    WHERE id = ? AND \(SQL.mergeable("requests", now: Self.now))
                     """,
                 arguments: [next.rawValue, token, leaseMS, id.rawValue])
             guard db.changesCount == 1 else { return nil }
@@ -53,7 +38,7 @@ extension SQLiteJobStore {
         let leaseMS = lease.milliseconds
         return try await immediate { db in
             try db.execute(
-                cached: "UPDATE requests SET merge_expires_at = \(SQL.nowMS) + ? WHERE id = ? AND state = 'merging' AND merge_token = ?",
+                cached: "UPDATE requests SET merge_expires_at = \(Self.now) + ? WHERE id = ? AND state = 'merging' AND merge_token = ?",
                 [leaseMS, plan.requestID.rawValue, plan.token])
             return db.changesCount == 1
         }
@@ -87,7 +72,7 @@ extension SQLiteJobStore {
             let next = try Lifecycle.next(RequestState.merging, on: result.hasErrors ? .mergedWithErrors : .mergedClean)
             try db.execute(
                 sql: """
-                    UPDATE requests SET state = ?, finished_at = \(SQL.nowMS), revision = revision + 1,
+                    UPDATE requests SET state = ?, finished_at = \(Self.now), revision = revision + 1,
                         result_key = ?, result_rows = ?, result_bytes = ?, result_has_errors = ?,
                         merge_token = NULL, merge_expires_at = NULL
                     WHERE id = ? AND state = ? AND merge_token = ?
@@ -120,7 +105,7 @@ extension SQLiteJobStore {
         try await immediate { db in
             try db.execute(
                 sql: """
-                    UPDATE requests SET state = ?, error = ?, finished_at = \(SQL.nowMS), revision = revision + 1,
+                    UPDATE requests SET state = ?, error = ?, finished_at = \(Self.now), revision = revision + 1,
                         merge_token = NULL, merge_expires_at = NULL
                     WHERE id = ? AND state = ? AND merge_token = ?
                     """,

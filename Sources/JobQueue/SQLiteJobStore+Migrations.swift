@@ -86,6 +86,10 @@ extension SQLiteJobStore {
         migrator.registerMigration("v5: partial results of cancelled requests") { db in
             try db.execute(sql: "ALTER TABLE requests ADD COLUMN result_partial INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v6: round-robin between owners") { db in
+            // Whose turn it is: the owner whose last claim is oldest goes next.
+            try db.execute(sql: "CREATE TABLE owner_turns (owner TEXT PRIMARY KEY, turn INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

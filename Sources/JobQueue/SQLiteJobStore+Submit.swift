@@ -8,7 +8,7 @@ extension SQLiteJobStore {
                 sql: """
                     INSERT INTO requests (id, owner, state, input_kind, input_name, input_key, record_count,
                                           chunk_size, max_parallel, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(SQL.nowMS))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(Self.now))
                     """,
                 arguments: [
                     request.id.rawValue, request.owner, RequestState.queued.rawValue, request.inputKind.rawValue,

@@ -6,10 +6,14 @@ import GRDB
 /// `BEGIN IMMEDIATE` so that concurrent writers queue up instead of failing to upgrade a read lock.
 public final class SQLiteJobStore: JobStore {
     let pool: DatabasePool
+    let maxRunningTasks: Int?
 
     /// Opens (creating if needed) the database at `url` and applies pending migrations.
+    /// - Parameter maxRunningTasks: the cap on tasks running at once across every worker that
+    ///   shares this file, or `nil` for no cap beyond each worker's own slots.
     /// - Throws: when the file cannot be opened or migrated.
-    public init(url: URL) throws {
+    public init(url: URL, maxRunningTasks: Int? = nil) throws {
+        self.maxRunningTasks = maxRunningTasks
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         // Workers and the API write concurrently; wait for the lock rather than fail.
@@ -36,26 +40,11 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// Milliseconds since 1970 by the database's own clock; lease arithmetic never uses a host clock.
+    static let now = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
+
     /// The `PRAGMA integrity_check` verdict, `ok` when the file is sound.
     public func integrityCheck() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
     }
-}
-
-/// SQL pieces shared by the queries; built from ``Lifecycle`` so stores never restate transitions.
-enum SQL {
-    /// Milliseconds since 1970 by the database's own clock; lease arithmetic never uses a host clock.
-    static let nowMS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
-
-    /// `('a', 'b')` for a list of states.
-    static func list<S: RawRepresentable>(_ states: [S]) -> String where S.RawValue == String {
-        "(" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
-    }
-
-    /// Task states that never change again.
-    static let terminalTasks = list(TaskState.allCases.filter(\.isTerminal))
-
-    /// Task states that may still change: written as `IN`, which the `(request_id, state)` index
-    /// can seek, where `NOT IN` would scan every task of the request.
-    static let liveTasks = list(TaskState.allCases.filter { !$0.isTerminal })
 }

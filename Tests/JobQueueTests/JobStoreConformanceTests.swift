@@ -6,12 +6,6 @@ import Testing
 
 /// One suite for every `JobStore`: the same promises hold whichever database is underneath.
 @Suite struct JobStoreConformanceTests {
-    func withStore(_ kind: StoreKind, _ body: (any JobStore) async throws -> Void) async throws {
-        let (store, dispose) = try kind.make()
-        defer { dispose() }
-        try await body(store)
-    }
-
     /// Claims everything claimable right now.
     func claimAll(_ store: any JobStore) async throws -> [ClaimedTask] {
         var tasks: [ClaimedTask] = []
@@ -21,7 +15,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func submitStoresRequestJobsAndTasksTogether(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 25, chunkSize: 10, models: ["m1", "m2"])
             try await store.submit(request)
             let status = try #require(try await store.status(of: request.id, owner: "local"))
@@ -36,7 +30,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func workersSeeNothingOfASubmissionBeforeItCommits(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 5_000, chunkSize: 1, maxParallel: 4)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.submit(request) }
@@ -68,7 +62,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func claimsHonourMaxParallelAndGoOldestFirst(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let first = StoreFixtures.request(records: 50, chunkSize: 10, maxParallel: 2)
             let second = StoreFixtures.request(records: 50, chunkSize: 10, maxParallel: 1)
             try await store.submit(first)
@@ -91,7 +85,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func staleClaimsChangeNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             try await store.submit(StoreFixtures.request(records: 10))
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
             var stale = task
@@ -111,7 +105,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func releaseGivesTheTaskBackWithoutUsingAnAttempt(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             try await store.submit(StoreFixtures.request(records: 10))
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
             try await store.release(task)
@@ -124,7 +118,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func expiredLeasesAreRescuedAndTheOldClaimIsFenced(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             try await store.submit(StoreFixtures.request(records: 10))
             let task = try #require(try await store.claim(workerID: "dead", lease: .milliseconds(1)))
             try await Task.sleep(for: .milliseconds(30))
@@ -139,7 +133,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func retryableFailuresWaitTheirBackoffAndStopAtTheAttemptLimit(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 10, maxAttempts: 3)
             try await store.submit(request)
             var task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
@@ -166,7 +160,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aChunkWhoseWorkersKeepDyingFailsAtTheAttemptLimit(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 10, maxAttempts: 2)
             try await store.submit(request)
             for _ in 1...2 {
@@ -183,7 +177,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func finalizeStartsExactlyOnceUnderRacingCallers(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             for _ in 0..<25 {
                 let request = StoreFixtures.request(records: 20, chunkSize: 10)
                 try await store.submit(request)
@@ -214,7 +208,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func cancelDropsWaitingWorkAndDrainsWhenRunningWorkStops(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 40, chunkSize: 10, maxParallel: 1)
             try await store.submit(request)
             let running = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
@@ -238,7 +232,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func releasingTheLastRunningTaskOfACancellingRequestDrainsIt(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 20, chunkSize: 10)
             try await store.submit(request)
             let tasks = try await claimAll(store)
@@ -254,7 +248,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func requestsSubmittedInTheSameMillisecondAreServedInSubmissionOrder(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             var ids: [RequestID] = []
             for _ in 0..<30 {
                 let request = StoreFixtures.request(records: 1, chunkSize: 1, maxParallel: 1)
@@ -267,7 +261,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aMergeWhoseProcessDiedIsTakenOverAndTheOldMergerIsFenced(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 10)
             try await store.submit(request)
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
@@ -291,7 +285,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func retryQueuesOnlyChunksWithFailuresAndKeepsCountsReconciled(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 30, chunkSize: 10, models: ["m1", "m2"], maxParallel: 6)
             try await store.submit(request)
             #expect(try await store.retryFailed(request.id, owner: nil) == .notRetryable(.queued))
@@ -335,7 +329,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func bisectingReplacesAChunkByTwoHalvesThatCoverItExactly(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 10, chunkSize: 10)
             try await store.submit(request)
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
@@ -360,7 +354,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func cancelRacingTheLastTaskEndsExactlyCompletedOrCancelled(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             var endings: [RequestState: Int] = [:]
             for _ in 0..<200 {
                 let request = StoreFixtures.request(records: 10)
@@ -385,7 +379,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func cancellingAFinishedRequestIsAConflict(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 10)
             try await store.submit(request)
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
@@ -402,7 +396,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func cancelDuringMergeWinsAndTheMergeIsRefused(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 10)
             try await store.submit(request)
             let task = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
@@ -427,7 +421,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func listIsNewestFirstPagedAndScopedToTheOwner(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await kind.withFreshStore { store in
             var ids: [RequestID] = []
             for _ in 0..<5 {
                 let request = StoreFixtures.request(records: 1)
