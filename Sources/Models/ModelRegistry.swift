@@ -15,6 +15,8 @@ public struct ModelRegistry: Sendable {
     public static var builtIn: ModelRegistry {
         var registry = ModelRegistry(catalog: ModelCatalog(), factories: [:])
         registry.addBuiltIn(FormulaPredictor.defaultDescriptor) { FormulaPredictor(descriptor: $0) }
+        registry.addBuiltIn(NoopPredictor.defaultDescriptor) { NoopPredictor(descriptor: $0) }
+        registry.addBuiltIn(CPUBurnPredictor.defaultDescriptor) { CPUBurnPredictor(descriptor: $0) }
         registry.catalog.recommend(Recommendation(target: "physchem", model: FormulaPredictor.defaultDescriptor.id))
         registry.catalog.recommend(Recommendation(target: "physchem", series: "basic", model: FormulaPredictor.defaultDescriptor.id))
         return registry

@@ -1,0 +1,54 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Many processes sharing PostgreSQL, as on many machines: one API process and several workers.
+extension CLITests {
+    @Test func fourWorkersOnPostgresOneKilledEveryTwoSecondsStillGiveExactlyOneRowPerRecordPerModel() async throws {
+        let database = try await TestPostgres.createDatabase()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let blobs = directory.file("blobs").path
+        let config = try CommandModels.slow(in: directory, delay: 0.0005)
+        let pool = try CSVTable(contentsOf: SharedData.molecules("chembl_samples.csv")).rows.map { $0[0] }
+        let inputs = (0..<20_000).map { pool[$0 % pool.count] }
+        let input = try directory.write("smiles\n" + inputs.joined(separator: "\n") + "\n", to: "in.csv")
+        let shared = ["--database", database.url, "--blob-dir", blobs, "--models-config", config.path, "--log-level", "error"]
+        let server = try await Self.serve(["serve", "--no-workers", "--port", "0", "--data-dir", directory.file("api").path] + shared)
+        defer { server.stop() }
+        let url = server.url
+        func worker(_ n: Int) throws -> Process {
+            try CommandRunner.start(
+                ["worker", "--data-dir", directory.file("w\(n)").path, "--lease-seconds", "2", "--concurrency", "1"] + shared)
+        }
+        let submitted = try CommandRunner.run(
+            ["submit", input.path, "--model", "test.slowcmd", "--model", "chem.formula", "--chunk-size", "500", "--max-parallel", "4", "--server", url])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var workers = try (0..<4).map(worker)
+        defer { for process in workers where process.isRunning { process.terminate() } }
+        // A random worker is killed every two seconds and started again, until the request ends.
+        var kills = 0
+        while kills < 10 {
+            try await Task.sleep(for: .seconds(2))
+            let status = try CommandRunner.run(["status", id, "--server", url]).stdout
+            if status.contains("completed") { break }
+            let victim = Int.random(in: 0..<workers.count)
+            kill(workers[victim].processIdentifier, SIGKILL)
+            workers[victim].waitUntilExit()
+            workers[victim] = try worker(victim)
+            kills += 1
+        }
+        #expect(kills >= 2, "the run outlasted at least two kills")
+        let watched = try CommandRunner.run(["watch", id, "--server", url])
+        #expect(watched.stdout.contains("completed, 20000 records × 2 model(s)"), "\(watched.stdout)")
+        let result = directory.file("r.csv")
+        #expect(try CommandRunner.run(["download", id, "-o", result.path, "--server", url]).status == 0)
+        let table = try CSVTable(contentsOf: result)
+        let accounting = RowAccounting(table: table, inputs: inputs)
+        #expect(accounting.isClean, "\(accounting)")
+        #expect(table.rows.filter { !$0[4].isEmpty }.count == 0, "every record of the command model has values")
+        for process in workers { process.terminate() }
+        await database.drop()
+    }
+}
