@@ -36,7 +36,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let submission as SubmissionError:
             let status: HTTPResponse.Status =
                 switch submission.code {
-                case .invalidOption: .unprocessableContent
+                case .invalidOption, .idempotencyKeyReused: .unprocessableContent
                 case .emptyInput, .unreadableInput, .malformedBody: .badRequest
                 case .tooLarge: .contentTooLarge
                 }

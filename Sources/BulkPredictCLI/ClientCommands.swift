@@ -12,6 +12,11 @@ struct SubmitCommand: AsyncParsableCommand {
     @OptionGroup var serverOptions: ServerOptions
     @Flag(help: "Wait for the request to finish, showing progress.") var wait = false
     @Option(name: .shortAndLong, help: "With --wait: write the result here (.csv).") var output: String?
+    @Option(
+        help: ArgumentHelp(
+            "Makes the submission safe to repeat: submitting the same file again with the same key (after a timeout or a dropped connection) answers with the first request instead of starting another.",
+            valueName: "key"))
+    var idempotencyKey: String?
 
     func run() async throws {
         let url = URL(fileURLWithPath: input)
@@ -30,7 +35,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let path = "/api/v1/requests?" + query.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
         let client = serverOptions.client
         let status = try await client.json(
-            RequestStatus.self, path, method: .POST, headers: [("Content-Type", Self.mediaType(url))],
+            RequestStatus.self, path, method: .POST,
+            headers: [("Content-Type", Self.mediaType(url))] + (idempotencyKey.map { [("Idempotency-Key", $0)] } ?? []),
             body: .stream(FileChunks(url: url), length: .known(size.int64Value)), accepting: [202],
             // The answer comes after the whole file is uploaded and read, which can take long.
             timeout: .hours(24))

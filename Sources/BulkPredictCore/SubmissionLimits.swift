@@ -74,6 +74,8 @@ public struct SubmissionError: Error, Sendable, Equatable, CustomStringConvertib
         case tooLarge = "too_large"
         /// The body is malformed (400).
         case malformedBody = "malformed_body"
+        /// The `Idempotency-Key` was used before for a different submission (422).
+        case idempotencyKeyReused = "idempotency_key_reused"
     }
 
     /// What kind of problem it is.

@@ -8,28 +8,47 @@ extension Coordinator {
     ///
     /// Routing and options are checked before the file is read, and nothing is stored for a rejected
     /// submission. The file is read once, streaming, into the stored input.
+    /// - Returns: the request, and whether it existed already under the submission's idempotency key.
     /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
-    public func submit(_ submission: Submission, file: URL, reading configuration: RecordReader.Configuration) async throws -> RequestID {
+    public func receive(_ submission: Submission, file: URL, reading configuration: RecordReader.Configuration) async throws -> SubmitReceipt {
         let reader = try RecordReader(url: file, configuration: configuration)
         return try await submit(submission, kind: .smiles) { try reader.next() }
     }
 
-    /// Accepts a submission whose records are already in memory (a JSON body).
+    /// Accepts a submission whose records come from an uploaded file; returns the request's id.
     /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
-    public func submit(_ submission: Submission, records: [InputRecord]) async throws -> RequestID {
+    public func submit(_ submission: Submission, file: URL, reading configuration: RecordReader.Configuration) async throws -> RequestID {
+        try await receive(submission, file: file, reading: configuration).id
+    }
+
+    /// Accepts a submission whose records are already in memory (a JSON body).
+    /// - Returns: the request, and whether it existed already under the submission's idempotency key.
+    /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
+    public func receive(_ submission: Submission, records: [InputRecord]) async throws -> SubmitReceipt {
         var iterator = records.makeIterator()
         return try await submit(submission, kind: .smiles) { iterator.next() }
     }
 
-    private func submit(_ submission: Submission, kind: InputKind, next: () throws -> InputRecord?) async throws -> RequestID {
+    /// Accepts a submission whose records are already in memory; returns the request's id.
+    /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
+    public func submit(_ submission: Submission, records: [InputRecord]) async throws -> RequestID {
+        try await receive(submission, records: records).id
+    }
+
+    private func submit(
+        _ submission: Submission, kind: InputKind, next: () throws -> InputRecord?
+    ) async throws -> SubmitReceipt {
         let models = try registry.catalog.resolve(submission.routing)
         let chunkSize = try limits.chunkSize(for: submission.chunkSize)
         let maxParallel = try limits.maxParallel(for: submission.maxParallel)
         let id = RequestID()
         let inputKey = BlobKeys.input(id.rawValue)
         let writer = try StoredInput.Writer(url: try blobs.fileURL(for: inputKey), chunkSize: chunkSize)
+        // Only a submission that may be repeated needs its digest.
+        var fingerprint = submission.idempotencyKey.map { _ in SubmissionFingerprint(models: models, chunkSize: chunkSize, kind: kind) }
         do {
             while var record = try next() {
+                fingerprint?.add(record)
                 guard writer.count < limits.maxRecords else {
                     throw SubmissionError(
                         code: .tooLarge, message: "the input has more than \(limits.maxRecords) records, the limit per request")
@@ -52,15 +71,28 @@ extension Coordinator {
         let request = NewRequest(
             id: id, owner: submission.owner, inputKind: kind, inputName: submission.inputName, inputKey: inputKey,
             recordCount: writer.count, chunkSize: chunkSize, maxParallel: maxParallel, models: models,
-            chunkOffsets: writer.chunkOffsets)
+            chunkOffsets: writer.chunkOffsets, idempotencyKey: submission.idempotencyKey, fingerprint: fingerprint?.value)
+        let outcome: SubmitOutcome
         do {
-            try await store.submit(request)
+            outcome = try await store.submit(request)
         } catch {
             try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")
             throw error
         }
+        if case .existing(let existing, let storedFingerprint) = outcome {
+            // A repeat stores nothing new: the first request stands.
+            try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")
+            guard storedFingerprint == fingerprint?.value else {
+                throw SubmissionError(
+                    code: .idempotencyKeyReused, field: "Idempotency-Key",
+                    message: "the Idempotency-Key '\(submission.idempotencyKey ?? "")' was already used for request \(existing), with different records or options; use a new key for a new submission")
+            }
+            logger.info("repeated submission answered with its first request", metadata: ["request": "\(existing)"])
+            return SubmitReceipt(id: existing, replayed: true)
+        }
+        FaultInjection.crash(at: "after-submit-commit")
         logger.info("accepted request", metadata: ["request": "\(id)", "records": "\(writer.count)", "models": "\(models.map(\.id))"])
         notifyWork()
-        return id
+        return SubmitReceipt(id: id, replayed: false)
     }
 }

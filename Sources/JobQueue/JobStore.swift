@@ -8,7 +8,10 @@ import Foundation
 /// claim is stale changes nothing.
 public protocol JobStore: Sendable {
     /// Stores a request with its jobs and tasks in one transaction: workers see all or nothing.
-    func submit(_ request: NewRequest) async throws
+    /// When the owner already has a request under the same idempotency key, stores nothing and
+    /// names that request instead (also when two such submissions race).
+    @discardableResult
+    func submit(_ request: NewRequest) async throws -> SubmitOutcome
 
     /// A snapshot of a request, or `nil` when there is none with this id for this owner.
     func status(of id: RequestID, owner: String?) async throws -> RequestStatus?

@@ -11,6 +11,7 @@ extension PostgresJobStore {
                     throw PostgresStoreError("split row \(splitRow) is not inside the task")
                 }
                 let accepted = try await Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset, logger: logger)
+                if !accepted { try await Self.count(db, .fenced, logger: logger) }
                 return FinishReceipt(accepted: accepted, requestReadyToMerge: false)
             }
             var limit = 0
@@ -31,7 +32,10 @@ extension PostgresJobStore {
                 WHERE id = \(task.taskID) AND lease_token = \(task.leaseToken) AND state = 'running'
                 RETURNING job_id
                 """, logger: logger)
-            guard let changed else { return refused }
+            guard let changed else {
+                try await Self.count(db, .fenced, logger: logger)
+                return refused
+            }
             try await db.run(
                 """
                 UPDATE jobs SET succeeded = succeeded + \(effect.succeeded), failed = failed + \(effect.failed), cancelled = cancelled + \(effect.cancelled)
@@ -106,7 +110,12 @@ extension PostgresJobStore {
             for row in try await db.rows("SELECT state, COUNT(*) AS n FROM requests GROUP BY state", logger: logger) {
                 if let state = RequestState(rawValue: try row.get("state")) { requests[state] = try row.get("n") }
             }
-            return QueueStatistics(tasks: tasks, requests: requests)
+            let row = try await db.row(PostgresQuery(unsafeSQL: SQL.totals), logger: logger)
+            let totals = QueueTotals(
+                tasksCompleted: try row?.get("completed") ?? 0, tasksFailed: try row?.get("failed") ?? 0,
+                tasksRescued: try row?.get("rescued", as: Int.self) ?? 0, recordsProcessed: try row?.get("records", as: Int.self) ?? 0,
+                fencedWritesRejected: try row?.get("fenced", as: Int.self) ?? 0)
+            return QueueStatistics(tasks: tasks, requests: requests, totals: totals)
         }
     }
 }

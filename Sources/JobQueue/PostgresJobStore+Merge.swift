@@ -32,14 +32,16 @@ extension PostgresJobStore {
     }
 
     public func extendMerge(_ plan: MergePlan, lease: Duration) async throws -> Bool {
-        let changed = try await client.query(
-            """
-            UPDATE requests SET merge_expires_at = \(unescaped: Self.now) + \(lease.milliseconds)
-            WHERE id = \(plan.requestID.rawValue) AND state = 'merging' AND merge_token = \(plan.token)
-            RETURNING id
-            """, logger: logger
-        ).collect()
-        return changed.count == 1
+        try await transaction { db in
+            let changed = try await db.changes(
+                """
+                UPDATE requests SET merge_expires_at = \(unescaped: Self.now) + \(lease.milliseconds)
+                WHERE id = \(plan.requestID.rawValue) AND state = 'merging' AND merge_token = \(plan.token)
+                RETURNING id
+                """, logger: logger)
+            if changed == 0 { try await Self.count(db, .fenced, logger: logger) }
+            return changed == 1
+        }
     }
 
     /// The plan for a request that is merging, read in the caller's transaction.
@@ -92,6 +94,7 @@ extension PostgresJobStore {
                     WHERE id = \(id) AND state = 'cancelled' AND merge_token = \(plan.token)
                     RETURNING id
                     """, logger: logger)
+                if recorded == 0 { try await Self.count(db, .fenced, logger: logger) }
                 return recorded == 1
             }
             let clean = try Lifecycle.next(JobState.running, on: .finishedClean)

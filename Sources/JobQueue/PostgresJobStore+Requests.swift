@@ -3,16 +3,28 @@ import Foundation
 import PostgresNIO
 
 extension PostgresJobStore {
-    public func submit(_ request: NewRequest) async throws {
+    @discardableResult
+    public func submit(_ request: NewRequest) async throws -> SubmitOutcome {
         try await transaction { db in
-            try await db.run(
+            // A racing submission under the same key makes this insert wait for it, then do nothing.
+            let inserted = try await db.changes(
                 """
                 INSERT INTO requests (id, owner, state, input_kind, input_name, input_key, record_count, chunk_size,
-                                      max_parallel, created_at)
+                                      max_parallel, created_at, idempotency_key, fingerprint)
                 VALUES (\(request.id.rawValue), \(request.owner), \(RequestState.queued.rawValue), \(request.inputKind.rawValue),
                         \(request.inputName), \(request.inputKey), \(request.recordCount), \(request.chunkSize),
-                        \(request.maxParallel), \(unescaped: Self.now))
+                        \(request.maxParallel), \(unescaped: Self.now), \(request.idempotencyKey), \(request.fingerprint))
+                ON CONFLICT (owner, idempotency_key) DO NOTHING
+                RETURNING id
                 """, logger: logger)
+            if inserted == 0, let key = request.idempotencyKey {
+                let existing = try await db.row(
+                    "SELECT id, fingerprint FROM requests WHERE owner = \(request.owner) AND idempotency_key = \(key)", logger: logger)
+                if let existing, let id = RequestID(try existing.get("id", as: String.self)) {
+                    return .existing(id, fingerprint: try existing.get("fingerprint", as: String?.self))
+                }
+                throw PostgresStoreError("the request under idempotency key '\(key)' vanished")
+            }
             let starts = request.chunkOffsets.indices.map { $0 * request.chunkSize }
             let counts = starts.map { min(request.chunkSize, request.recordCount - $0) }
             let offsets = request.chunkOffsets.map { Int64($0) }
@@ -34,6 +46,7 @@ extension PostgresJobStore {
                     """, logger: logger)
             }
             try await Self.announceWork(db, logger: logger)
+            return .created
         }
     }
 
@@ -158,6 +171,15 @@ extension PostgresJobStore {
             try owner == nil || owner == row.get("owner", as: String.self)
         else { return nil }
         return RequestState(rawValue: try row.get("state"))
+    }
+
+    /// Adds `amount` to a monitoring total, in the caller's transaction.
+    static func count(_ db: PostgresConnection, _ counter: SQL.Counter, by amount: Int = 1, logger: Logger) async throws {
+        try await db.run(
+            """
+            INSERT INTO queue_counters (name, value) VALUES (\(counter.rawValue), \(amount))
+            ON CONFLICT (name) DO UPDATE SET value = queue_counters.value + excluded.value
+            """, logger: logger)
     }
 
     /// Wakes idle workers in every process once the transaction commits (polling stays the

@@ -83,7 +83,24 @@ extension PostgresJobStore {
                 // Whose turn it is: the owner whose last claim is oldest goes next.
                 "CREATE TABLE owner_turns (owner TEXT PRIMARY KEY, turn BIGINT NOT NULL)",
             ]
-        )
+        ),
+        (
+            2,
+            [
+                "ALTER TABLE requests ADD COLUMN idempotency_key TEXT",
+                "ALTER TABLE requests ADD COLUMN fingerprint TEXT",
+                // NULLs are distinct, so only submissions that carry a key are constrained.
+                "CREATE UNIQUE INDEX requests_by_idempotency_key ON requests (owner, idempotency_key)",
+            ]
+        ),
+        (
+            3,
+            [
+                "CREATE TABLE queue_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+                // The totals count tasks by state over all requests.
+                "CREATE INDEX tasks_by_state ON tasks (state)",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database has not seen yet. Processes starting together take

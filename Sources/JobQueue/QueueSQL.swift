@@ -14,6 +14,28 @@ enum SQL {
     /// can seek, where `NOT IN` would scan every task of the request.
     static let liveTasks = list(TaskState.allCases.filter { !$0.isTerminal })
 
+    /// Names of the counters in `queue_counters`.
+    enum Counter: String {
+        case rescued = "tasks_rescued"
+        case fenced = "fenced_writes_rejected"
+    }
+
+    /// The totals query: one row with every total, the same text for both databases.
+    static let totals = """
+        SELECT
+            (SELECT COUNT(*) FROM tasks WHERE state = 'succeeded') AS completed,
+            (SELECT COUNT(*) FROM tasks WHERE state = 'failed' AND NOT superseded) AS failed,
+            CAST((SELECT COALESCE(SUM(succeeded + failed), 0) FROM jobs) AS BIGINT) AS records,
+            CAST((SELECT COALESCE(SUM(value), 0) FROM queue_counters WHERE name = 'tasks_rescued') AS BIGINT) AS rescued,
+            CAST((SELECT COALESCE(SUM(value), 0) FROM queue_counters WHERE name = 'fenced_writes_rejected') AS BIGINT) AS fenced
+        """
+
+    /// Adds to a counter (parameters: name, amount).
+    static let bumpCounter = """
+        INSERT INTO queue_counters (name, value) VALUES (?, ?)
+        ON CONFLICT (name) DO UPDATE SET value = queue_counters.value + excluded.value
+        """
+
     /// The condition on `requests` rows that may be merged: every task ended, not merged yet; or
     /// merging under a lease that ran out. Listing and taking share it, so they agree; `now` is the
     /// store's clock expression.

@@ -23,12 +23,20 @@ public struct NewRequest: Sendable {
     public var models: [ModelDescriptor]
     /// Byte offset in the stored input of the first record of every chunk.
     public var chunkOffsets: [UInt64]
+    /// The client's `Idempotency-Key`, unique per owner, when it sent one.
+    public var idempotencyKey: String?
+    /// A digest of everything the submission asked for (records and options), to tell a repeat of
+    /// the same submission from a different one that reuses a key.
+    public var fingerprint: String?
 
     /// Creates a new request.
     public init(
         id: RequestID, owner: String, inputKind: InputKind, inputName: String?, inputKey: String, recordCount: Int,
-        chunkSize: Int, maxParallel: Int, models: [ModelDescriptor], chunkOffsets: [UInt64]
+        chunkSize: Int, maxParallel: Int, models: [ModelDescriptor], chunkOffsets: [UInt64], idempotencyKey: String? = nil,
+        fingerprint: String? = nil
     ) {
+        self.idempotencyKey = idempotencyKey
+        self.fingerprint = fingerprint
         self.id = id
         self.owner = owner
         self.inputKind = inputKind
@@ -40,6 +48,14 @@ public struct NewRequest: Sendable {
         self.models = models
         self.chunkOffsets = chunkOffsets
     }
+}
+
+/// What became of a submission.
+public enum SubmitOutcome: Sendable, Equatable {
+    /// The request is stored, with its jobs and tasks.
+    case created
+    /// The owner already has a request under this idempotency key; nothing was stored.
+    case existing(RequestID, fingerprint: String?)
 }
 
 /// A task a worker holds: what to run, and the token that proves the claim is current.
@@ -190,10 +206,36 @@ public struct QueueStatistics: Sendable, Equatable {
     public var tasks: [TaskState: Int]
     /// All requests, by state.
     public var requests: [RequestState: Int]
+    /// Totals since the database was created, across every process.
+    public var totals: QueueTotals
 
     /// Creates statistics.
-    public init(tasks: [TaskState: Int], requests: [RequestState: Int]) {
+    public init(tasks: [TaskState: Int], requests: [RequestState: Int], totals: QueueTotals = QueueTotals()) {
         self.tasks = tasks
         self.requests = requests
+        self.totals = totals
+    }
+}
+
+/// Counts that only grow, kept in the database so that every process adds to the same totals.
+public struct QueueTotals: Sendable, Equatable {
+    /// Tasks that ended with an output.
+    public var tasksCompleted = 0
+    /// Tasks that failed for good (their records became error rows).
+    public var tasksFailed = 0
+    /// Tasks moved back to the queue because their worker stopped renewing the lease.
+    public var tasksRescued = 0
+    /// Records that went through a model, with a value or an error.
+    public var recordsProcessed = 0
+    /// Writes refused because they came with a stale lease or merge token.
+    public var fencedWritesRejected = 0
+
+    /// Creates totals.
+    public init(tasksCompleted: Int = 0, tasksFailed: Int = 0, tasksRescued: Int = 0, recordsProcessed: Int = 0, fencedWritesRejected: Int = 0) {
+        self.tasksCompleted = tasksCompleted
+        self.tasksFailed = tasksFailed
+        self.tasksRescued = tasksRescued
+        self.recordsProcessed = recordsProcessed
+        self.fencedWritesRejected = fencedWritesRejected
     }
 }

@@ -78,7 +78,11 @@ extension SQLiteJobStore {
             try db.execute(
                 cached: "UPDATE tasks SET lease_expires_at = \(Self.now) + ? WHERE id = ? AND lease_token = ? AND state = 'running'",
                 [leaseMS, task.taskID, task.leaseToken])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else {
+                try Self.count(db, .fenced)
+                return false
+            }
+            return true
         }
     }
 
@@ -133,6 +137,7 @@ extension SQLiteJobStore {
                     RETURNING request_id
                     """,
                 arguments: [retrying.rawValue, retryMS])
+            if requestIDs.count + exhausted.count > 0 { try Self.count(db, .rescued, by: requestIDs.count + exhausted.count) }
             for id in Set(requestIDs + exhausted.map(\.request)) {
                 try Self.bumpRevision(db, id)
                 // A cancelling request whose last running task died is drained now.
@@ -140,6 +145,11 @@ extension SQLiteJobStore {
             }
             return requestIDs.count + exhausted.count
         }
+    }
+
+    /// Adds `amount` to a monitoring total, in the caller's transaction.
+    static func count(_ db: Database, _ counter: SQL.Counter, by amount: Int = 1) throws {
+        try db.execute(cached: SQL.bumpCounter, [counter.rawValue, amount])
     }
 
     static func bumpRevision(_ db: Database, _ requestID: String) throws {

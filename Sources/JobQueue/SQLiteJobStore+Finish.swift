@@ -8,8 +8,9 @@ extension SQLiteJobStore {
                 guard splitRow > task.startRow, splitRow < task.startRow + task.rowCount else {
                     throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "split row \(splitRow) is not inside the task")
                 }
-                try Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset)
-                return FinishReceipt(accepted: db.changesCount > 0, requestReadyToMerge: false)
+                let accepted = try Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset)
+                if !accepted { try Self.count(db, .fenced) }
+                return FinishReceipt(accepted: accepted, requestReadyToMerge: false)
             }
             let limit =
                 EndingEffect.needsAttemptLimit(ending)
@@ -28,7 +29,10 @@ extension SQLiteJobStore {
                     next.rawValue, effect.outputKey, effect.succeeded, effect.failed, effect.reason, next.isTerminal, effect.runAfterMS,
                     task.taskID, task.leaseToken,
                 ])
-            guard db.changesCount == 1 else { return FinishReceipt(accepted: false, requestReadyToMerge: false) }
+            guard db.changesCount == 1 else {
+                try Self.count(db, .fenced)
+                return FinishReceipt(accepted: false, requestReadyToMerge: false)
+            }
             try db.execute(
                 cached: """
                     UPDATE jobs SET succeeded = succeeded + ?, failed = failed + ?, cancelled = cancelled + ?
@@ -41,8 +45,8 @@ extension SQLiteJobStore {
     }
 
     /// Replaces a running task by its two halves (fenced by the lease token); the old task stays,
-    /// superseded, as history.
-    static func bisect(_ db: Database, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64) throws {
+    /// superseded, as history. Returns whether the claim was current.
+    static func bisect(_ db: Database, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64) throws -> Bool {
         try db.execute(
             cached: """
                 UPDATE tasks SET state = ?, superseded = 1, error = ?, finished_at = \(Self.now), lease_token = NULL,
@@ -50,7 +54,7 @@ extension SQLiteJobStore {
                 WHERE id = ? AND lease_token = ? AND state = 'running'
                 """,
             [try Lifecycle.next(TaskState.running, on: .failedFinal).rawValue, "split in two after: \(reason)", task.taskID, task.leaseToken])
-        guard db.changesCount == 1 else { return }
+        guard db.changesCount == 1 else { return false }
         let halves = [
             (task.startRow, splitRow - task.startRow, task.inputOffset),
             (splitRow, task.startRow + task.rowCount - splitRow, splitOffset),
@@ -65,6 +69,7 @@ extension SQLiteJobStore {
                 [TaskState.queued.rawValue, start, count, Int64(offset), task.taskID])
         }
         try bumpRevision(db, task.requestID.rawValue)
+        return true
     }
 
     /// Whether every task has ended and the request still waits for its merge.
@@ -101,7 +106,11 @@ extension SQLiteJobStore {
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM requests GROUP BY state") {
                 if let state = RequestState(rawValue: row["state"]) { requests[state] = row["n"] }
             }
-            return QueueStatistics(tasks: tasks, requests: requests)
+            let row = try Row.fetchOne(db, sql: SQL.totals)
+            let totals = QueueTotals(
+                tasksCompleted: row?["completed"] ?? 0, tasksFailed: row?["failed"] ?? 0, tasksRescued: row?["rescued"] ?? 0,
+                recordsProcessed: row?["records"] ?? 0, fencedWritesRejected: row?["fenced"] ?? 0)
+            return QueueStatistics(tasks: tasks, requests: requests, totals: totals)
         }
     }
 

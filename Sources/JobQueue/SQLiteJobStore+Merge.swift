@@ -40,7 +40,11 @@ extension SQLiteJobStore {
             try db.execute(
                 cached: "UPDATE requests SET merge_expires_at = \(Self.now) + ? WHERE id = ? AND state = 'merging' AND merge_token = ?",
                 [leaseMS, plan.requestID.rawValue, plan.token])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else {
+                try Self.count(db, .fenced)
+                return false
+            }
+            return true
         }
     }
 
@@ -90,7 +94,11 @@ extension SQLiteJobStore {
                         WHERE id = ? AND state = 'cancelled' AND merge_token = ?
                         """,
                     arguments: [result.csvKey, result.rowCount, result.byteCount, result.hasErrors, plan.requestID.rawValue, plan.token])
-                return db.changesCount == 1
+                guard db.changesCount == 1 else {
+                    try Self.count(db, .fenced)
+                    return false
+                }
+                return true
             }
             let clean = try Lifecycle.next(JobState.running, on: .finishedClean)
             let withErrors = try Lifecycle.next(JobState.running, on: .finishedWithErrors)

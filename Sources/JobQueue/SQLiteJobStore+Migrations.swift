@@ -90,6 +90,15 @@ extension SQLiteJobStore {
             // Whose turn it is: the owner whose last claim is oldest goes next.
             try db.execute(sql: "CREATE TABLE owner_turns (owner TEXT PRIMARY KEY, turn INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v7: idempotency keys") { db in
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN idempotency_key TEXT")
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN fingerprint TEXT")
+            // NULLs are distinct, so only submissions that carry a key are constrained.
+            try db.execute(sql: "CREATE UNIQUE INDEX requests_by_idempotency_key ON requests(owner, idempotency_key)")
+        }
+        migrator.registerMigration("v8: totals for monitoring") { db in
+            try db.execute(sql: "CREATE TABLE queue_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

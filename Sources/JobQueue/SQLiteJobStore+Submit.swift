@@ -2,17 +2,26 @@ import BulkPredictCore
 import GRDB
 
 extension SQLiteJobStore {
-    public func submit(_ request: NewRequest) async throws {
+    @discardableResult
+    public func submit(_ request: NewRequest) async throws -> SubmitOutcome {
         try await immediate { db in
+            if let key = request.idempotencyKey,
+                let existing = try Row.fetchOne(
+                    db, sql: "SELECT id, fingerprint FROM requests WHERE owner = ? AND idempotency_key = ?", arguments: [request.owner, key]),
+                let id = RequestID(existing["id"] as String)
+            {
+                return .existing(id, fingerprint: existing["fingerprint"])
+            }
             try db.execute(
                 sql: """
                     INSERT INTO requests (id, owner, state, input_kind, input_name, input_key, record_count,
-                                          chunk_size, max_parallel, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(Self.now))
+                                          chunk_size, max_parallel, created_at, idempotency_key, fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(Self.now), ?, ?)
                     """,
                 arguments: [
                     request.id.rawValue, request.owner, RequestState.queued.rawValue, request.inputKind.rawValue,
                     request.inputName, request.inputKey, request.recordCount, request.chunkSize, request.maxParallel,
+                    request.idempotencyKey, request.fingerprint,
                 ])
             let insertTask = try db.makeStatement(
                 sql: """
@@ -35,6 +44,7 @@ extension SQLiteJobStore {
                     ])
                 }
             }
+            return .created
         }
     }
 }

@@ -30,11 +30,16 @@ public enum CommandRunner {
     }
 
     /// Starts `bulkpredict` with `arguments`, without waiting; `stdout` and `stderr` are a `Pipe`
-    /// or a `FileHandle`.
-    public static func start(_ arguments: [String], stdout: Any = Pipe(), stderr: Any = Pipe()) throws -> Process {
+    /// or a `FileHandle`; `environment` adds to (or overrides) this process's environment.
+    public static func start(
+        _ arguments: [String], stdout: Any = Pipe(), stderr: Any = Pipe(), environment: [String: String] = [:]
+    ) throws -> Process {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice

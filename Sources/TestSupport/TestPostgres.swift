@@ -32,8 +32,25 @@ public enum TestPostgres {
         return (url, { try? await execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: server) })
     }
 
+    /// The integer that a one-value query returns, such as a `COUNT(*)`.
+    public static func integer(_ sql: String, on url: String) async throws -> Int {
+        try await withConnection(url) { connection, logger in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+            guard let value = try rows.first?.makeRandomAccess()[0].decode(Int.self) else { throw Unavailable() }
+            return value
+        }
+    }
+
     /// Runs one statement outside any transaction (as `CREATE DATABASE` must be).
     public static func execute(_ sql: String, on url: String) async throws {
+        _ = try await withConnection(url) { connection, logger in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+        }
+    }
+
+    private static func withConnection<T>(
+        _ url: String, _ body: (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
         guard let components = URLComponents(string: url) else { throw Unavailable() }
         let configuration = PostgresConnection.Configuration(
             host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
@@ -43,11 +60,12 @@ public enum TestPostgres {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger)
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            let value = try await body(connection, logger)
+            try await connection.close()
+            return value
         } catch {
             try? await connection.close()
             throw error
         }
-        try await connection.close()
     }
 }

@@ -62,7 +62,7 @@ import Testing
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
             let cases: [(Any, String, [String])] = [
-                (["records": ["C"], "models": ["chem.nope"]], "/problems/routing/unknown_model", ["chem.formula"]),
+                (["records": ["C"], "models": ["chem.nope"]], "/problems/routing/unknown_model", ["chem.formula", "diag.noop", "diag.cpu"]),
                 (["records": ["C"], "target": "toxicity"], "/problems/routing/unknown_target", ["physchem"]),
                 (["records": ["C"], "target": "physchem", "series": "deluxe"], "/problems/routing/unknown_series", ["basic"]),
                 (["records": ["C"]], "/problems/routing/empty_routing", ["physchem"]),
@@ -319,7 +319,7 @@ import Testing
             try await client.execute(uri: "/api/v1/models", method: .get) { response in
                 let object = try response.body.json()
                 let models = try #require(object["models"] as? [[String: Any]])
-                #expect(models.map { $0["id"] as? String } == ["chem.formula"])
+                #expect(models.map { $0["id"] as? String } == ["chem.formula", "diag.noop", "diag.cpu"])
                 let outputs = try #require(models[0]["outputs"] as? [[String: Any]])
                 #expect(outputs.map { $0["name"] as? String } == ["formula", "heavy_atoms", "mol_weight"])
                 #expect(object["targets"] as? [String] == ["physchem"])
@@ -329,9 +329,22 @@ import Testing
             try await client.execute(uri: "/api/v1/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 let text = response.body.text
-                #expect(text.contains("bulkpredict_queue_depth 3\n"), "\(text)")
-                #expect(text.contains("bulkpredict_tasks{state=\"queued\"} 3\n"))
-                #expect(text.contains("bulkpredict_requests{state=\"queued\"} 1\n"))
+                #expect(text.contains("bulkpredict_queue_depth 3.0\n"), "\(text)")
+                #expect(text.contains("bulkpredict_tasks{state=\"queued\"} 3.0\n"))
+                #expect(text.contains("bulkpredict_requests{state=\"queued\"} 1.0\n"))
+                #expect(text.contains("# TYPE bulkpredict_tasks_completed_total counter\nbulkpredict_tasks_completed_total 0\n"), "\(text)")
+            }
+            let worker = Task { try await harness.worker().run() }
+            defer { worker.cancel() }
+            let id = try #require(try await harness.store.list(owner: "local", limit: 1, offset: 0).requests.first?.id)
+            _ = try await harness.waitUntilTerminal(id)
+            try await client.execute(uri: "/api/v1/metrics", method: .get) { response in
+                let text = response.body.text
+                #expect(text.contains("bulkpredict_queue_depth 0.0\n"), "\(text)")
+                #expect(text.contains("bulkpredict_tasks_completed_total 3\n"), "\(text)")
+                #expect(text.contains("bulkpredict_records_processed_total 5\n"), "\(text)")
+                #expect(text.contains("bulkpredict_tasks_rescued_total 0\n"), "\(text)")
+                #expect(text.contains("bulkpredict_fenced_writes_rejected_total 0\n"), "\(text)")
             }
             try await client.execute(uri: "/api/v1/health", method: .get) { response in
                 #expect(response.status == .ok)

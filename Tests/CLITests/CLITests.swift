@@ -328,9 +328,9 @@ import Testing
     }
 
     /// Starts `bulkpredict` with `arguments` (a `serve` command) and waits for its address.
-    static func serve(_ arguments: [String]) async throws -> Server {
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws -> Server {
         let out = Pipe()
-        let process = try CommandRunner.start(arguments, stdout: out)
+        let process = try CommandRunner.start(arguments, stdout: out, environment: environment)
         return Server(process: process, url: try await listeningURL(out))
     }
 

@@ -52,3 +52,37 @@ extension CLITests {
         await database.drop()
     }
 }
+
+extension CLITests {
+    @Test func anAPIKilledRightAfterCommittingASubmissionLosesNothingAndTheRetryGetsTheSameRequest() async throws {
+        let database = try await TestPostgres.createDatabase()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write((0..<400).map { String(repeating: "C", count: $0 % 9 + 1) }.joined(separator: "\n"), to: "in.smi")
+        let shared = ["--database", database.url, "--blob-dir", directory.file("blobs").path, "--log-level", "error"]
+        // The first API process dies the moment its submission commits, before it can answer.
+        let doomed = try await Self.serve(
+            ["serve", "--no-workers", "--port", "0", "--data-dir", directory.file("api1").path] + shared,
+            environment: ["BULKPREDICT_FAULT": "after-submit-commit"])
+        let submit = ["submit", input.path, "--model", "chem.formula", "--chunk-size", "50", "--idempotency-key", "nightly-2026-11-23"]
+        let lost = try CommandRunner.run(submit + ["--server", doomed.url])
+        doomed.process.waitUntilExit()
+        #expect(lost.status != 0, "the client saw the connection drop")
+        #expect(doomed.process.terminationReason == .uncaughtSignal)
+        // A second API process and a worker: the client's retry gets the request that committed.
+        let server = try await Self.serve(["serve", "--port", "0", "--data-dir", directory.file("api2").path] + shared)
+        defer { server.stop() }
+        let retried = try CommandRunner.run(submit + ["--server", server.url])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        let id = retried.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let list = try CommandRunner.run(["status", id, "--server", server.url])
+        #expect(list.status == 0, "\(list.stderr)")
+        let watched = try CommandRunner.run(["watch", id, "--server", server.url])
+        #expect(watched.stdout.contains("completed, 400 records"), "\(watched.stdout)")
+        // Exactly one request exists: neither retry created another.
+        let again = try CommandRunner.run(submit + ["--server", server.url])
+        #expect(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == id)
+        #expect(try await TestPostgres.integer("SELECT COUNT(*) FROM requests", on: database.url) == 1)
+        await database.drop()
+    }
+}

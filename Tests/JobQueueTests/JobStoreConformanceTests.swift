@@ -127,7 +127,11 @@ import Testing
             #expect(again.taskID == task.taskID)
             #expect(again.attempt == 2)
             #expect(try await store.finish(task, as: .succeeded(outputKey: "old", succeeded: 10, failed: 0)).accepted == false)
+            #expect(try await store.heartbeat(task, lease: .seconds(30)) == false)
             #expect(try await store.finish(again, as: .succeeded(outputKey: "new", succeeded: 10, failed: 0)).accepted)
+            // The totals that monitoring reads saw all of it, once.
+            let totals = try await store.statistics().totals
+            #expect(totals == QueueTotals(tasksCompleted: 1, tasksFailed: 0, tasksRescued: 1, recordsProcessed: 10, fencedWritesRejected: 2))
         }
     }
 

@@ -95,3 +95,33 @@ final class Shared<Value: Sendable>: Sendable {
 
     init(_ value: Value) { self.value = Mutex(value) }
 }
+
+/// Idempotency keys, in every store.
+@Suite struct JobStoreIdempotencyTests {
+    @Test(arguments: StoreKind.allCases)
+    func racingSubmissionsUnderOneKeyStoreOneRequest(kind: StoreKind) async throws {
+        try await kind.withFreshStore { store in
+            let attempts = (0..<6).map { _ in
+                var request = StoreFixtures.request(records: 30, chunkSize: 10)
+                request.idempotencyKey = "key-1"
+                request.fingerprint = "f1"
+                return request
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (RequestID, SubmitOutcome).self) { group in
+                for request in attempts { group.addTask { (request.id, try await store.submit(request)) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let created = outcomes.filter { $0.1 == .created }.map(\.0)
+            #expect(created.count == 1)
+            let winner = try #require(created.first)
+            for (_, outcome) in outcomes where outcome != .created {
+                #expect(outcome == .existing(winner, fingerprint: "f1"))
+            }
+            #expect(try await store.pendingTaskCount() == 3, "the repeats stored no tasks")
+            // The same key from another owner is another request.
+            var other = StoreFixtures.request(records: 10, owner: "someone-else")
+            other.idempotencyKey = "key-1"
+            #expect(try await store.submit(other) == .created)
+        }
+    }
+}

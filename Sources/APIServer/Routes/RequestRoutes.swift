@@ -35,25 +35,46 @@ extension APIServer {
         ProblemDetails(.notFound, type: "request/not_found", detail: "no request with id '\(id)'")
     }
 
+    /// Marks the answer to a repeated submission (same `Idempotency-Key`, same content).
+    static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
+    static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key")!
+
     private func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        let id: RequestID
+        let key = try Self.idempotencyKey(request)
+        let submitted: SubmitReceipt
         if contentType.hasPrefix("application/json") {
             let body = try await Self.collect(request, limit: configuration.maxJSONBodyBytes)
             let parsed = try SubmitBody.parse(body)
             let submission = Submission(
                 owner: owner(of: request), routing: parsed.routing, chunkSize: parsed.chunkSize, maxParallel: parsed.maxParallel,
-                inputName: parsed.inputName)
-            id = try await coordinator.submit(submission, records: parsed.records)
+                inputName: parsed.inputName, idempotencyKey: key)
+            submitted = try await coordinator.receive(submission, records: parsed.records)
         } else {
-            id = try await submitUpload(request, contentType: contentType)
+            submitted = try await submitUpload(request, contentType: contentType, idempotencyKey: key)
         }
+        let id = submitted.id
         guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
-        return try JSONResponse.make(StatusBody(status), status: .accepted, headers: [.location: "/api/v1/requests/\(id)"])
+        var headers: HTTPFields = [.location: "/api/v1/requests/\(id)"]
+        if submitted.replayed { headers[Self.replayedHeader] = "true" }
+        return try JSONResponse.make(StatusBody(status), status: .accepted, headers: headers)
+    }
+
+    /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters, or absent.
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[idempotencyKeyHeader] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ProblemDetails(
+                .badRequest, type: "submission/invalid_idempotency_key",
+                detail: "the Idempotency-Key header must be 1 to 255 visible ASCII characters without spaces", field: "Idempotency-Key")
+        }
+        return key
     }
 
     /// A file upload: the body is the file; routing and options come in the query string.
-    private func submitUpload(_ request: Request, contentType: String) async throws -> RequestID {
+    private func submitUpload(
+        _ request: Request, contentType: String, idempotencyKey: String?
+    ) async throws -> SubmitReceipt {
         let query = UploadQuery(request.uri.queryParameters)
         try query.rejectUnknown()
         let routing = try query.routing()
@@ -67,8 +88,8 @@ extension APIServer {
         reading.maximumRecordBytes = 1 << 20
         let submission = Submission(
             owner: owner(of: request), routing: routing, chunkSize: try query.integer("chunk_size"),
-            maxParallel: try query.integer("max_parallel"), inputName: query.fileName)
-        return try await coordinator.submit(submission, file: spool, reading: reading)
+            maxParallel: try query.integer("max_parallel"), inputName: query.fileName, idempotencyKey: idempotencyKey)
+        return try await coordinator.receive(submission, file: spool, reading: reading)
     }
 
     private func list(_ request: Request) async throws -> Response {
