@@ -7,7 +7,9 @@ let package = Package(
     name: "BulkPredict",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "bulkpredict", targets: ["BulkPredictCLI"])
+        .executable(name: "bulkpredict", targets: ["BulkPredictCLI"]),
+        // For the fuzzing harnesses in Fuzz/, which build this target with sanitizers.
+        .library(name: "Chemistry", targets: ["Chemistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -24,9 +26,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "BulkPredictCore"),
-        .target(name: "Chemistry"),
+        // The chemistry and Parquet code is compiled optimised in debug builds too: the test suite
+        // runs every descriptor and writer over thousands of molecules and millions of rows, and
+        // unoptimised it would take minutes of the suite's time.
+        .target(name: "Chemistry", swiftSettings: optimisedInDebug),
         .target(name: "Proteins"),
-        .target(name: "Formats", dependencies: ["BulkPredictCore"]),
+        // Writes results as Parquet; depends on nothing, so it can be tested and reused alone.
+        .target(name: "Parquet", swiftSettings: optimisedInDebug),
+        .target(name: "Formats", dependencies: ["BulkPredictCore", "Chemistry"]),
         .target(name: "Models", dependencies: ["BulkPredictCore", "Chemistry"]),
         .target(
             name: "JobQueue",
@@ -81,6 +88,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BulkPredictCoreTests", dependencies: ["BulkPredictCore"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProteinsTests", dependencies: ["Proteins", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
@@ -100,3 +108,5 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+var optimisedInDebug: [SwiftSetting] { [.unsafeFlags(["-O"], .when(configuration: .debug))] }

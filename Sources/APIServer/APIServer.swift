@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Hummingbird
 import Logging
+import JobQueue
 import ServiceLifecycle
 
 /// The HTTP API of BulkPredict, mounted under `/api/v1`.
@@ -44,6 +45,7 @@ public struct APIServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ProblemMiddleware())
+        router.middlewares.add(AvailabilityMiddleware(store: coordinator.store))
         let api = router.group("api/v1")
         addRequestRoutes(to: api)
         addEventRoutes(to: api)
@@ -66,6 +68,17 @@ public struct APIServer: Sendable {
 
     /// The owner of a call. A single local owner until authentication exists.
     func owner(of request: Request) -> String { "local" }
+}
+
+/// Answers 503 with `Retry-After` at once while the job store's database is known to be down,
+/// instead of letting the call wait for a connection that cannot come.
+struct AvailabilityMiddleware<Context: RequestContext>: RouterMiddleware {
+    let store: any JobStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard store.isAvailable else { throw JobStoreUnavailable("its database does not answer") }
+        return try await next(request, context)
+    }
 }
 
 /// Hummingbird has a `RequestID` of its own; in this module the name means BulkPredict's.

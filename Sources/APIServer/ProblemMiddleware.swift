@@ -1,6 +1,7 @@
 import BulkPredictCore
 import Foundation
 import Hummingbird
+import JobQueue
 import Logging
 
 /// Turns every error into RFC 9457 problem details. Errors the system knows map to their status;
@@ -44,6 +45,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)
         case let http as HTTPError:
             return ProblemDetails(http.status, type: "http/\(http.status.code)", detail: http.body ?? http.status.reasonPhrase)
+        case let unavailable as JobStoreUnavailable:
+            var problem = ProblemDetails(
+                .serviceUnavailable, type: "service/store_unavailable",
+                detail: "\(unavailable.description); nothing was changed, try again shortly")
+            problem.extraHeaders[.retryAfter] = "2"
+            return problem
         case is DecodingError:
             return ProblemDetails(
                 .badRequest, type: "submission/malformed_body", detail: "the request body is not valid JSON of the expected shape")

@@ -15,6 +15,11 @@ public struct Molecule: Sendable, Hashable {
     // adjacency[i] ..< adjacency[i + 1].
     let adjacency: [Int32]
 
+    // Where the digits of ring bonds at atoms with a stereo mark stood in the SMILES: `@` and
+    // `@@` refer to the order in which neighbours were written, which the bond order does not
+    // keep for ring bonds (a ring bond is added where it closes). Empty for other molecules.
+    var ringBondDigits: [RingBondDigits] = []
+
     /// One neighbour of an atom: the atom across a bond, and that bond.
     public struct Neighbor: Sendable, Hashable {
         let storedAtom: Int32

@@ -5,30 +5,39 @@
 /// Building one costs a ring search and an aromaticity pass; build it once per molecule and
 /// use it for every pattern and descriptor.
 public struct PerceivedMolecule: Sendable {
+    // The tables, shared between copies.
+    let tables: PerceivedTables
+
     /// The molecule as read.
-    public let molecule: Molecule
+    public var molecule: Molecule { tables.molecule }
     /// For each atom, whether RDKit's aromaticity model makes it aromatic.
-    public let isAromaticAtom: [Bool]
+    public var isAromaticAtom: [Bool] { tables.isAromaticAtom }
     /// For each bond, its order after aromaticity perception: ``Bond/Order-swift.enum/aromatic``
     /// for bonds of aromatic rings, the Kekulé order for the others.
-    public let bondOrders: [Bond.Order]
+    public var bondOrders: [Bond.Order] { tables.bondOrders }
     /// The rings (RDKit's symmetrised smallest set), each as its bond indices.
-    public let rings: [[Int]]
+    public var rings: [[Int]] { tables.rings }
     /// The rings of ``rings``, each as its atom indices in ring order.
-    public let ringAtoms: [[Int]]
+    public var ringAtoms: [[Int]] { tables.ringAtoms }
 
-    let atomicNumbers: [UInt8]
-    let totalHydrogens: [UInt8]
-    let implicitHydrogens: [UInt8]
-    let valences: [UInt8]
-    let ringMembership: [UInt8]
+    var atomicNumbers: [UInt8] { tables.atomicNumbers }
+    var totalHydrogens: [UInt8] { tables.totalHydrogens }
+    var implicitHydrogens: [UInt8] { tables.implicitHydrogens }
+    var valences: [UInt8] { tables.valences }
+    var ringMembership: [UInt8] { tables.ringMembership }
     // Bit n set when the atom is in a ring of size n (sizes up to 63).
-    let ringSizes: [UInt64]
-    let ringBondCounts: [UInt8]
-    let isRingBond: [Bool]
+    var ringSizes: [UInt64] { tables.ringSizes }
+    var ringBondCounts: [UInt8] { tables.ringBondCounts }
+    var isRingBond: [Bool] { tables.isRingBond }
+    // Each bond's (order, ring) bit, as bond queries test it.
+    var bondBits: [UInt16] { tables.bondBits }
+    // Atoms per element and aromaticity, at 2 × atomic number (+1 when aromatic): patterns
+    // start from the atom with the fewest candidates.
+    var elementCounts: [UInt16] { tables.elementCounts }
+    var aromaticAtomCount: Int { tables.aromaticAtomCount }
     // Elements present, as a 128-bit set, to skip patterns quickly.
-    private let elementsLow: UInt64
-    private let elementsHigh: UInt64
+    var elementsLow: UInt64 { tables.elementsLow }
+    var elementsHigh: UInt64 { tables.elementsHigh }
 
     /// Perceives rings and aromaticity of `molecule`.
     public init(_ molecule: Molecule) {
@@ -53,6 +62,88 @@ public struct PerceivedMolecule: Sendable {
 
     /// Assembles the per-atom tables from perceived rings and aromaticity.
     init(molecule: Molecule, isAromaticAtom: [Bool], bondOrders: [Bond.Order], rings: [[Int]], ringAtoms: [[Int]]) {
+        tables = PerceivedTables(
+            molecule: molecule, isAromaticAtom: isAromaticAtom, bondOrders: bondOrders, rings: rings,
+            ringAtoms: ringAtoms)
+    }
+
+    /// The number of atoms.
+    public var atomCount: Int { atomicNumbers.count }
+
+    func contains(elementsLow low: UInt64, high: UInt64) -> Bool {
+        elementsLow & low == low && elementsHigh & high == high
+    }
+
+    func contains(element: UInt8) -> Bool {
+        element < 64 ? (elementsLow >> UInt64(element)) & 1 == 1 : (elementsHigh >> UInt64(element - 64)) & 1 == 1
+    }
+
+    /// The bond joining two atoms, if any.
+    func bond(between first: Int, and second: Int) -> Int? {
+        for neighbor in molecule.neighbors(of: first) where neighbor.atom == second { return neighbor.bond }
+        return nil
+    }
+}
+
+extension Molecule {
+    /// The atoms of a ring given by its bonds, in order around the ring.
+    func orderedAtoms(ofRing ring: [Int]) -> [Int] {
+        guard let first = ring.first else { return [] }
+        var result = [bonds[first].begin]
+        var current = bonds[first].end
+        var previousBond = first
+        while current != result[0], result.count <= ring.count {
+            result.append(current)
+            guard let next = ring.first(where: { $0 != previousBond && (bonds[$0].begin == current || bonds[$0].end == current) })
+            else { break }
+            previousBond = next
+            current = bonds[next].otherAtom(from: current)
+        }
+        return result
+    }
+}
+
+/// The per-atom and per-bond tables of a ``PerceivedMolecule``, kept in one object so that
+/// copying a perceived molecule (which every substructure search does) costs one reference,
+/// not twenty.
+final class PerceivedTables: Sendable {
+    // The molecule's compressed adjacency (see ``Molecule``), shared for hot loops.
+    let adjacency: [Int32]
+    let pairBase: Int
+    /// The molecule as read.
+    let molecule: Molecule
+    /// For each atom, whether RDKit's aromaticity model makes it aromatic.
+    let isAromaticAtom: [Bool]
+    /// For each bond, its order after aromaticity perception: ``Bond/Order-swift.enum/aromatic``
+    /// for bonds of aromatic rings, the Kekulé order for the others.
+    let bondOrders: [Bond.Order]
+    /// The rings (RDKit's symmetrised smallest set), each as its bond indices.
+    let rings: [[Int]]
+    /// The rings of ``rings``, each as its atom indices in ring order.
+    let ringAtoms: [[Int]]
+
+    let atomicNumbers: [UInt8]
+    let totalHydrogens: [UInt8]
+    let implicitHydrogens: [UInt8]
+    let valences: [UInt8]
+    let ringMembership: [UInt8]
+    // Bit n set when the atom is in a ring of size n (sizes up to 63).
+    let ringSizes: [UInt64]
+    let ringBondCounts: [UInt8]
+    let isRingBond: [Bool]
+    // Each bond's (order, ring) bit, as bond queries test it.
+    let bondBits: [UInt16]
+    // Atoms per element and aromaticity, at 2 × atomic number (+1 when aromatic): patterns
+    // start from the atom with the fewest candidates.
+    let elementCounts: [UInt16]
+    let aromaticAtomCount: Int
+    // Elements present, as a 128-bit set, to skip patterns quickly.
+    let elementsLow: UInt64
+    let elementsHigh: UInt64
+
+    init(molecule: Molecule, isAromaticAtom: [Bool], bondOrders: [Bond.Order], rings: [[Int]], ringAtoms: [[Int]]) {
+        adjacency = molecule.adjacency
+        pairBase = molecule.atoms.count + 1
         self.molecule = molecule
         self.isAromaticAtom = isAromaticAtom
         self.bondOrders = bondOrders
@@ -72,6 +163,7 @@ public struct PerceivedMolecule: Sendable {
         ringMembership = membership
         ringSizes = sizes
         self.isRingBond = isRingBond
+        bondBits = molecule.bonds.indices.map { BondMask.bit(order: bondOrders[$0], inRing: isRingBond[$0]) }
         var ringBondCounts = [UInt8](repeating: 0, count: atomCount)
         for (index, bond) in molecule.bonds.enumerated() where isRingBond[index] {
             ringBondCounts[bond.begin] &+= 1
@@ -93,91 +185,18 @@ public struct PerceivedMolecule: Sendable {
             valences[index] = UInt8(clamping: molecule.totalValence(of: index))
         }
         atomicNumbers = numbers
+        var counts = [UInt16](repeating: 0, count: 2 * 119)
+        var aromaticCount = 0
+        for (index, number) in numbers.enumerated() where number < 119 {
+            counts[2 * Int(number) + (isAromaticAtom[index] ? 1 : 0)] &+= 1
+            if isAromaticAtom[index] { aromaticCount += 1 }
+        }
+        elementCounts = counts
+        aromaticAtomCount = aromaticCount
         totalHydrogens = hydrogens
         implicitHydrogens = implicit
         self.valences = valences
         elementsLow = low
         elementsHigh = high
-    }
-
-    /// The number of atoms.
-    public var atomCount: Int { atomicNumbers.count }
-
-    func contains(element: UInt8) -> Bool {
-        element < 64 ? (elementsLow >> UInt64(element)) & 1 == 1 : (elementsHigh >> UInt64(element - 64)) & 1 == 1
-    }
-
-    /// The bond joining two atoms, if any.
-    func bond(between first: Int, and second: Int) -> Int? {
-        for neighbor in molecule.neighbors(of: first) where neighbor.atom == second { return neighbor.bond }
-        return nil
-    }
-
-    func bond(_ bond: Int, satisfies query: BondQuery) -> Bool {
-        let order = bondOrders[bond]
-        switch query {
-        case .singleOrAromatic: return order == .single || order == .aromatic
-        case .single: return order == .single
-        case .double: return order == .double
-        case .triple: return order == .triple
-        case .quadruple: return order == .quadruple
-        case .aromatic: return order == .aromatic
-        case .any: return true
-        case .ring: return isRingBond[bond]
-        case .not(let inner): return !self.bond(bond, satisfies: inner)
-        case .and(let parts):
-            for part in parts where !self.bond(bond, satisfies: part) { return false }
-            return true
-        case .or(let parts):
-            for part in parts where self.bond(bond, satisfies: part) { return true }
-            return false
-        }
-    }
-
-    // Primitive atom tests; logical combinations and recursion are handled by the search.
-    func atom(_ atom: Int, satisfies query: AtomQuery) -> Bool {
-        switch query {
-        case .any: return true
-        case .element(let number, let aromatic):
-            return atomicNumbers[atom] == number && isAromaticAtom[atom] == aromatic
-        case .atomicNumber(let number): return atomicNumbers[atom] == number
-        case .aromatic: return isAromaticAtom[atom]
-        case .aliphatic: return !isAromaticAtom[atom]
-        case .totalHydrogens(let count): return Int(totalHydrogens[atom]) == count
-        case .implicitHydrogens(let count):
-            return count.map { Int(implicitHydrogens[atom]) == $0 } ?? (implicitHydrogens[atom] > 0)
-        case .degree(let count): return molecule.degree(of: atom) == count
-        case .totalDegree(let count):
-            return molecule.degree(of: atom) + molecule.atoms[atom].hydrogenCount == count
-        case .valence(let count): return Int(valences[atom]) == count
-        case .ringMembership(let count):
-            return count.map { Int(ringMembership[atom]) == $0 } ?? (ringMembership[atom] > 0)
-        case .ringSize(let size):
-            guard let size else { return ringMembership[atom] > 0 }
-            return size < 64 && (ringSizes[atom] >> UInt64(size)) & 1 == 1
-        case .ringConnectivity(let count):
-            return count.map { Int(ringBondCounts[atom]) == $0 } ?? (ringBondCounts[atom] > 0)
-        case .charge(let charge): return molecule.atoms[atom].charge == charge
-        case .isotope(let isotope): return molecule.atoms[atom].isotope == isotope
-        case .recursive, .not, .and, .or: return false
-        }
-    }
-}
-
-extension Molecule {
-    /// The atoms of a ring given by its bonds, in order around the ring.
-    func orderedAtoms(ofRing ring: [Int]) -> [Int] {
-        guard let first = ring.first else { return [] }
-        var result = [bonds[first].begin]
-        var current = bonds[first].end
-        var previousBond = first
-        while current != result[0], result.count <= ring.count {
-            result.append(current)
-            guard let next = ring.first(where: { $0 != previousBond && (bonds[$0].begin == current || bonds[$0].end == current) })
-            else { break }
-            previousBond = next
-            current = bonds[next].otherAtom(from: current)
-        }
-        return result
     }
 }

@@ -65,6 +65,7 @@ public struct SMILESParser: Sendable {
         try reader.read()
         var molecule = Molecule(atoms: reader.atoms, bonds: reader.bonds)
         try molecule.checkRingBonds(reader.ringBondPositions)
+        molecule.recordRingBondDigits(reader.ringBondPositions, origin: start)
         try molecule.perceive(atomPositions: reader.atomPositions)
         return molecule
     }

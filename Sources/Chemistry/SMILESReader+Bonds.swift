@@ -30,6 +30,8 @@ extension SMILESReader {
         var bond: Int32
         var position: Int32
         var number: Int32
+        /// The position of the number that opened it.
+        var opening: Int32 = 0
     }
 
     /// Reads one bond symbol at `index`: `-` `=` `#` `$` `:` `/` `\` `->` `<-`.
@@ -88,6 +90,10 @@ extension SMILESReader {
             } else if let closing = pending, let order = closing.order {
                 // A dative bond points away from the atom it is written after.
                 if order == .dative { addBond(atom, open.atom, closing) } else { addBond(open.atom, atom, closing) }
+            } else if open.bond == nil, let closing = pending, closing.direction != .none {
+                // RDKit reads a `/` or `\` written at the closing number from the closing atom
+                // to the opening one; the bond then begins at the closing atom, as if so written.
+                addBond(atom, open.atom, closing)
             } else {
                 addBond(open.atom, atom, open.bond ?? pending)
             }
@@ -95,7 +101,7 @@ extension SMILESReader {
             ringBondPositions.append(
                 RingBondPosition(
                     bond: Int32(truncatingIfNeeded: bonds.count - 1), position: position(start),
-                    number: number))
+                    number: number, opening: open.position))
         } else {
             if openRings.capacity == 0 { openRings.reserveCapacity(16) }
             openRings.append(OpenRing(number: number, atom: atom, bond: pending, position: position(start)))

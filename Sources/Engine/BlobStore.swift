@@ -48,6 +48,12 @@ public struct BlobKeyError: Error, Sendable, CustomStringConvertible {
 /// The keys the engine uses, in one place.
 enum BlobKeys {
     static func input(_ request: String) -> String { "inputs/\(request)/records.tsv" }
+    /// The passthrough column names of the stored input at `inputKey` (a JSON array of strings).
+    static func inputColumns(forInputKey inputKey: String) -> String {
+        var parts = inputKey.split(separator: "/").map(String.init)
+        parts[parts.count - 1] = "columns.json"
+        return parts.joined(separator: "/")
+    }
     static func chunk(_ request: String, task: Int64, attempt: Int) -> String { "chunks/\(request)/\(task)-\(attempt).out" }
     static func resultCSV(_ request: String) -> String { "results/\(request)/result.csv" }
 }

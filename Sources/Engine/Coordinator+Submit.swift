@@ -12,7 +12,7 @@ extension Coordinator {
     /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
     public func receive(_ submission: Submission, file: URL, reading configuration: RecordReader.Configuration) async throws -> SubmitReceipt {
         let reader = try RecordReader(url: file, configuration: configuration)
-        return try await submit(submission, kind: .smiles) { try reader.next() }
+        return try await submit(submission, kind: .smiles, columns: { reader.passthroughColumns }) { try reader.next() }
     }
 
     /// Accepts a submission whose records come from an uploaded file; returns the request's id.
@@ -26,7 +26,7 @@ extension Coordinator {
     /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
     public func receive(_ submission: Submission, records: [InputRecord]) async throws -> SubmitReceipt {
         var iterator = records.makeIterator()
-        return try await submit(submission, kind: .smiles) { iterator.next() }
+        return try await submit(submission, kind: .smiles, columns: { [] }) { iterator.next() }
     }
 
     /// Accepts a submission whose records are already in memory; returns the request's id.
@@ -36,7 +36,7 @@ extension Coordinator {
     }
 
     private func submit(
-        _ submission: Submission, kind: InputKind, next: () throws -> InputRecord?
+        _ submission: Submission, kind: InputKind, columns: () -> [String], next: () throws -> InputRecord?
     ) async throws -> SubmitReceipt {
         let models = try registry.catalog.resolve(submission.routing)
         let chunkSize = try limits.chunkSize(for: submission.chunkSize)
@@ -63,6 +63,11 @@ extension Coordinator {
             }
             try limits.checkTaskCount(records: writer.count, chunkSize: chunkSize, models: models.count)
             try writer.close()
+            let names = columns()
+            if !names.isEmpty {
+                let url = try blobs.fileURL(for: BlobKeys.inputColumns(forInputKey: inputKey))
+                try JSONEncoder().encode(names).write(to: url, options: .atomic)
+            }
         } catch {
             writer.discard()
             try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")

@@ -55,9 +55,25 @@ struct Finalizer: Sendable {
         }
     }
 
-    /// The result columns: `row`, `id`, `input`, then each model's outputs and error.
-    func columns(for plan: MergePlan) throws -> (names: [String], types: [[ValueType]]) {
-        var names = ["row", "id", "input"]
+    /// The result columns: `row`, `id`, the input's passthrough columns, `input`, then each
+    /// model's outputs and error. A passthrough column whose name is taken by another column is
+    /// called `input.<name>`.
+    func columns(for plan: MergePlan) throws -> (names: [String], types: [[ValueType]], passthrough: Int) {
+        let passthrough = try passthroughColumns(for: plan)
+        var names = ["row", "id"]
+        var taken: Set<String> = ["row", "id", "input"]
+        for job in plan.jobs {
+            for output in coordinator.registry.catalog.model(job.modelID)?.outputs ?? [] {
+                taken.insert("\(job.modelID).\(output.name)")
+            }
+            taken.insert("\(job.modelID).error")
+        }
+        for name in passthrough {
+            let unique = taken.contains(name) ? "input.\(name)" : name
+            taken.insert(unique)
+            names.append(unique)
+        }
+        names.append("input")
         var types: [[ValueType]] = []
         for job in plan.jobs {
             guard let model = coordinator.registry.catalog.model(job.modelID) else {
@@ -66,14 +82,21 @@ struct Finalizer: Sendable {
             names += model.outputs.map { "\(job.modelID).\($0.name)" } + ["\(job.modelID).error"]
             types.append(model.outputs.map(\.type))
         }
-        return (names, types)
+        return (names, types, passthrough.count)
+    }
+
+    /// The passthrough column names saved with the stored input, if any.
+    func passthroughColumns(for plan: MergePlan) throws -> [String] {
+        let url = try coordinator.blobs.fileURL(for: BlobKeys.inputColumns(forInputKey: plan.inputKey))
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        return try JSONDecoder().decode([String].self, from: Data(contentsOf: url))
     }
 
     /// Writes the CSV result. Cells are copied from the stored files as bytes (unescaped and
     /// quoted only where needed) rather than decoded into values and formatted again: the merge
     /// touches every cell of every row, so this is most of its cost.
     private func write(_ plan: MergePlan) throws -> MergeResult {
-        let (names, types) = try columns(for: plan)
+        let (names, types, passthroughCount) = try columns(for: plan)
         let key = BlobKeys.resultCSV(plan.requestID.rawValue)
         let writer = try CSVResultWriter(url: try coordinator.blobs.fileURL(for: key), columns: names)
         var hasErrors = false
@@ -87,7 +110,7 @@ struct Finalizer: Sendable {
                 row.removeAll(keepingCapacity: true)
                 row.append(contentsOf: String(position).utf8)
                 row.append(CSVCell.comma)
-                guard try input.appendCSVCells(to: &row) else {
+                guard try input.appendCSVCells(to: &row, passthroughCount: passthroughCount) else {
                     throw EngineError("stored input ended at record \(position) of \(plan.recordCount)")
                 }
                 for cursor in cursors where try cursor.appendNext(position: position, to: &row) {

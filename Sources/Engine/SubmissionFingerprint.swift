@@ -21,6 +21,7 @@ struct SubmissionFingerprint {
     /// Adds one record.
     mutating func add(_ record: InputRecord) {
         add("record", record.id ?? "\u{0}", record.input)
+        for value in record.passthrough { add(value ?? "\u{0}") }
     }
 
     private mutating func add(_ fields: String...) {

@@ -1,11 +1,17 @@
 import BulkPredictCore
+import Chemistry
 import Foundation
 
 /// Streams the records of an uploaded molecule file, one at a time, in input order.
 ///
-/// Memory stays bounded by the longest accepted line whatever the file size. Problems with one
-/// record (an over-long line, a short row, an empty SMILES) become records with an ``InputRecord/error``;
-/// problems with the file as a whole (no header, no SMILES column) throw ``SubmissionError``.
+/// Memory stays bounded by the longest accepted record whatever the file size. Problems with one
+/// record (an over-long line, a short row, an empty SMILES, an unreadable molfile) become records
+/// with an ``InputRecord/error``; problems with the file as a whole (no header, no SMILES column)
+/// throw ``SubmissionError``.
+///
+/// Columns other than the SMILES and id columns of CSV/TSV input, and the data items of SD
+/// files, are kept as ``InputRecord/passthrough`` so that results can hand them back unchanged.
+/// SD file records are written as canonical SMILES.
 public final class RecordReader {
     /// How to read the file.
     public struct Configuration: Sendable {
@@ -33,6 +39,12 @@ public final class RecordReader {
     private var idIndex: Int?
     private var columnCount = 0
     private var headerRead = false
+    private var passthroughIndices: [Int] = []
+    /// Names of the input's other columns, in order: CSV/TSV columns other than the SMILES and id
+    /// columns once the header is read, SD data item names as they are first seen.
+    public private(set) var passthroughColumns: [String] = []
+    private var sdfRecordNumber = 0
+    private lazy var molfileParser = MolfileParser()
 
     /// Opens `url`.
     /// - Throws: when the file cannot be opened.
@@ -48,6 +60,7 @@ public final class RecordReader {
         case .smi: return try nextLineRecord()
         case .csv: return try nextDelimitedRecord(separator: UInt8(ascii: ","))
         case .tsv: return try nextDelimitedRecord(separator: UInt8(ascii: "\t"))
+        case .sdf: return try nextSDFRecord()
         }
     }
 
@@ -109,16 +122,20 @@ public final class RecordReader {
             }
             guard let fields else { continue }
             let id = idIndex.flatMap { $0 < fields.count ? fields[$0] : nil }
+            let passthrough = passthroughIndices.map { $0 < fields.count ? fields[$0] : nil }
             guard smilesIndex < fields.count else {
                 return InputRecord(
                     id: id, input: "",
-                    error: "line \(lineNumber) has \(fields.count) fields but the header has \(columnCount)")
+                    error: "line \(lineNumber) has \(fields.count) fields but the header has \(columnCount)",
+                    passthrough: passthrough)
             }
             let smiles = fields[smilesIndex].trimmingCharacters(in: .whitespaces)
             if smiles.isEmpty {
-                return InputRecord(id: id, input: "", error: "line \(lineNumber): the \(configuration.smilesColumn) field is empty")
+                return InputRecord(
+                    id: id, input: "", error: "line \(lineNumber): the \(configuration.smilesColumn) field is empty",
+                    passthrough: passthrough)
             }
-            return InputRecord(id: id, input: smiles)
+            return InputRecord(id: id, input: smiles, passthrough: passthrough)
         }
         return nil
     }
@@ -155,5 +172,95 @@ public final class RecordReader {
         } else {
             idIndex = header.firstIndex { $0.lowercased() == "id" }
         }
+        passthroughIndices = header.indices.filter { $0 != smilesIndex && $0 != idIndex }
+        passthroughColumns = passthroughIndices.map { header[$0] }
+    }
+
+    // MARK: SD files
+
+    private func nextSDFRecord() throws -> InputRecord? {
+        var lines: [Substring] = []
+        var bytes = 0
+        var tooLong = false
+        var sawLine = false
+        let firstLine = lineNumber + 1
+        while let line = try nextLine() {
+            sawLine = true
+            guard case .text(let text) = line else {
+                tooLong = true
+                continue
+            }
+            let string = String(decoding: text, as: UTF8.self)
+            if string.hasPrefix("$$$$") { break }
+            bytes += text.count + 1
+            if bytes > configuration.maximumRecordBytes { tooLong = true }
+            if !tooLong { lines.append(Substring(string)) }
+        }
+        // Trailing blank lines after the last `$$$$` are no record.
+        guard sawLine, !(lines.allSatisfy { $0.allSatisfy(\.isWhitespace) } && !tooLong) else { return nil }
+        sdfRecordNumber += 1
+        let number = sdfRecordNumber
+        if tooLong {
+            return InputRecord(
+                id: nil, input: "",
+                error: "SD record \(number) (line \(firstLine)) is longer than \(configuration.maximumRecordBytes) bytes")
+        }
+        let end = lines.firstIndex { $0.hasPrefix("M  END") } ?? lines.count
+        let (items, dataError) = dataItems(lines[min(end + 1, lines.count)...])
+        let title = lines.first.map { String($0.trimmingCharacters(in: .whitespaces)) } ?? ""
+        var id: String? = title.isEmpty ? nil : title
+        var passthrough = [String?](repeating: nil, count: passthroughColumns.count)
+        for (name, value) in items {
+            if let idName = configuration.idColumn, name.lowercased() == idName.lowercased() {
+                id = value
+                continue
+            }
+            if let column = passthroughColumns.firstIndex(of: name) {
+                passthrough[column] = value
+            } else {
+                passthroughColumns.append(name)
+                passthrough.append(value)
+            }
+        }
+        if let dataError {
+            return InputRecord(id: id, input: "", error: "SD record \(number) (line \(firstLine)): \(dataError)", passthrough: passthrough)
+        }
+        guard end < lines.count else {
+            return InputRecord(
+                id: id, input: "", error: "SD record \(number) (line \(firstLine)) has no 'M  END' line", passthrough: passthrough)
+        }
+        do {
+            let molecule = try molfileParser.parse(lines: Array(lines[..<end]))
+            return InputRecord(id: id, input: molecule.canonicalSMILES, passthrough: passthrough)
+        } catch {
+            return InputRecord(
+                id: id, input: "", error: "SD record \(number) (line \(firstLine)): \(error.description)",
+                passthrough: passthrough)
+        }
+    }
+
+    // Data items: a `>` line naming the item in angle brackets, value lines, a blank line.
+    private func dataItems(_ lines: ArraySlice<Substring>) -> ([(String, String)], String?) {
+        var items: [(String, String)] = []
+        var index = lines.startIndex
+        while index < lines.endIndex {
+            let line = lines[index]
+            index += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            guard line.hasPrefix(">") else { continue }
+            guard let open = line.firstIndex(of: "<"), let close = line[open...].firstIndex(of: ">"),
+                open < close
+            else {
+                return (items, "data item header '\(line.prefix(40))' has no <name>")
+            }
+            let name = String(line[line.index(after: open)..<close])
+            var value: [Substring] = []
+            while index < lines.endIndex, !lines[index].isEmpty {
+                value.append(lines[index])
+                index += 1
+            }
+            items.append((name, value.joined(separator: "\n")))
+        }
+        return (items, nil)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The system's own copy of a request's records: one line per record, `input TAB id TAB error`,
-/// with fields escaped (see `FieldEscaping`) and `\N` for an absent id.
+/// then one `TAB value` per passthrough column the record has, with fields escaped (see
+/// `FieldEscaping`) and `\N` for an absent id or passthrough value.
 ///
 /// Workers seek straight to a task's first record by the byte offset noted at submission, so no
 /// one ever scans the input to find a chunk.
@@ -42,6 +43,14 @@ public enum StoredInput {
                 FieldEscaping.append(error, to: &line)
                 errorCount += 1
             }
+            for value in record.passthrough {
+                line.append(FieldEscaping.tab)
+                if let value {
+                    FieldEscaping.append(value, to: &line)
+                } else {
+                    line.append(contentsOf: [FieldEscaping.backslash, UInt8(ascii: "N")])
+                }
+            }
             line.append(FieldEscaping.newline)
             try file.write(line)
             count += 1
@@ -72,40 +81,62 @@ public enum StoredInput {
         /// The next record, or `nil` at the end.
         /// - Throws: when reading fails or the file is damaged.
         public func next() throws -> InputRecord? {
-            guard let (input, id, error) = try nextFields() else { return nil }
+            guard let (input, id, error, rest) = try nextFields() else { return nil }
+            var passthrough: [String?] = []
+            var cursor = rest
+            while let start = cursor {
+                let (value, next) = FieldEscaping.field(in: currentLine, from: start)
+                passthrough.append(FieldEscaping.isNull(value) ? nil : FieldEscaping.decode(value))
+                cursor = next
+            }
             return InputRecord(
                 id: FieldEscaping.isNull(id) ? nil : FieldEscaping.decode(id), input: FieldEscaping.decode(input),
-                error: error.isEmpty ? nil : FieldEscaping.decode(error))
+                error: error.isEmpty ? nil : FieldEscaping.decode(error), passthrough: passthrough)
         }
 
         /// The next record's input and read error only, for workers, which need no id.
         /// - Throws: when reading fails or the file is damaged.
         public func nextInput() throws -> (input: String, error: String?)? {
-            guard let (input, _, error) = try nextFields() else { return nil }
+            guard let (input, _, error, _) = try nextFields() else { return nil }
             return (FieldEscaping.decode(input), error.isEmpty ? nil : FieldEscaping.decode(error))
         }
 
-        /// Appends the next record's id and input as two CSV cells (`id,input`), straight from the
-        /// stored bytes. Returns `false` at the end.
+        /// Appends the next record's id, its `passthroughCount` passthrough values and its input as
+        /// CSV cells (`id,p1,…,pn,input`), straight from the stored bytes; missing passthrough
+        /// values are empty cells. Returns `false` at the end.
         /// - Throws: when reading fails or the file is damaged.
-        public func appendCSVCells(to line: inout [UInt8]) throws -> Bool {
-            guard let (input, id, _) = try nextFields() else { return false }
+        public func appendCSVCells(to line: inout [UInt8], passthroughCount: Int = 0) throws -> Bool {
+            guard let (input, id, _, rest) = try nextFields() else { return false }
             if !FieldEscaping.isNull(id) { CSVCell.appendEscaped(id, to: &line) }
+            var cursor = rest
+            for _ in 0..<passthroughCount {
+                line.append(CSVCell.comma)
+                guard let start = cursor else { continue }
+                let (value, next) = FieldEscaping.field(in: currentLine, from: start)
+                if !FieldEscaping.isNull(value) { CSVCell.appendEscaped(value, to: &line) }
+                cursor = next
+            }
             line.append(CSVCell.comma)
             CSVCell.appendEscaped(input, to: &line)
             return true
         }
 
-        private func nextFields() throws -> (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>)? {
+        // The line being decoded; passthrough fields are read from it after the fixed ones.
+        private var currentLine: ArraySlice<UInt8> = []
+
+        // The input, id and error fields, and where the passthrough fields start (nil if none).
+        private func nextFields() throws
+            -> (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>.Index?)?
+        {
             guard let line = try lines.next() else { return nil }
             guard case .text(let bytes) = line else { return nil }
+            currentLine = bytes
             let (input, afterInput) = FieldEscaping.field(in: bytes, from: bytes.startIndex)
             guard let afterInput else { throw StoredInputError(message: "damaged stored input line") }
             let (id, afterID) = FieldEscaping.field(in: bytes, from: afterInput)
             guard let afterID else { throw StoredInputError(message: "damaged stored input line") }
-            let error = bytes[afterID...]
-            guard !error.contains(FieldEscaping.tab) else { throw StoredInputError(message: "damaged stored input line") }
-            return (input, id, error)
+            let (error, afterError) = FieldEscaping.field(in: bytes, from: afterID)
+            return (input, id, error, afterError)
         }
     }
 }

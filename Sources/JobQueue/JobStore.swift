@@ -81,6 +81,10 @@ public protocol JobStore: Sendable {
     /// Polling stays the correctness path; this only lets idle workers start at once. A store that
     /// cannot hear other processes returns immediately.
     func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws
+
+    /// Whether the store's database answered the last time it was used. While it is false,
+    /// callers answer "try again later" at once instead of waiting for it.
+    var isAvailable: Bool { get }
 }
 
 extension JobStore {

@@ -90,12 +90,14 @@ extension PostgresJobStore {
 
     public func cancelled(among ids: [RequestID]) async throws -> Set<RequestID> {
         guard !ids.isEmpty else { return [] }
-        let rows = try await client.query(
-            """
-            SELECT id FROM requests WHERE id = ANY(\(ids.map(\.rawValue))::text[])
-              AND state IN \(unescaped: SQL.list([RequestState.cancelling, .cancelled]))
-            """, logger: logger
-        ).collect()
+        let rows = try await translating {
+            try await client.query(
+                """
+                SELECT id FROM requests WHERE id = ANY(\(ids.map(\.rawValue))::text[])
+                  AND state IN \(unescaped: SQL.list([RequestState.cancelling, .cancelled]))
+                """, logger: logger
+            ).collect()
+        }
         return Set(try rows.compactMap { RequestID(try $0.makeRandomAccess().get("id", as: String.self)) })
     }
 

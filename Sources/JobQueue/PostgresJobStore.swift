@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The ``JobStore`` for scaling out: any number of API and worker processes, on any number of
 /// machines, share one PostgreSQL database.
@@ -22,6 +23,7 @@ public final class PostgresJobStore: JobStore {
     let logger: Logger
     let maxRunningTasks: Int?
     private let runner: Task<Void, Never>
+    let availability = Availability()
 
     /// The channel on which stores announce new work to idle workers.
     static let workChannel = "bulkpredict_work"
@@ -69,18 +71,122 @@ public final class PostgresJobStore: JobStore {
         runner.cancel()
     }
 
+    /// Whether the database answered the last time; false from the first lost connection until
+    /// a probe gets through again.
+    public var isAvailable: Bool { availability.isAvailable }
+
+    /// Turns a lost or refused connection into ``JobStoreUnavailable`` (and starts probing for
+    /// the database's return); other errors pass unchanged.
+    func translating<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            let value = try await operation()
+            return value
+        } catch let error as PSQLError where Self.isConnectionFailure(error) {
+            if availability.markUnavailable() { startProbe() }
+            throw JobStoreUnavailable(Self.describe(error))
+        } catch let error as JobStoreUnavailable {
+            if availability.markUnavailable() { startProbe() }
+            throw error
+        }
+    }
+
+    /// How long a transaction waits for a connection before the database counts as down. The
+    /// pool would otherwise wait for as long as the database stays away.
+    static let connectionWait: Duration = .seconds(5)
+
+    /// Whether `error` says the database is unreachable, rather than that a statement failed.
+    static func isConnectionFailure(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .serverClosedConnection, .connectionError, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+            return true
+        case .server:
+            // Class 57: the server is shutting down or starting up; class 08: connection exceptions.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P") || state.hasPrefix("08")
+        default:
+            return false
+        }
+    }
+
+    private static func describe(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] { return message }
+        return "\(error.code)"
+    }
+
+    // Asks the pool for a connection every second until one answers. A lease request waits
+    // while the database is down, so each attempt has its own time limit.
+    private func startProbe() {
+        logger.warning("lost the database; probing until it is back")
+        Task { [client, availability, logger] in
+            while !Task.isCancelled {
+                let answered = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        (try? await client.query("SELECT 1", logger: logger).collect()) != nil
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(2))
+                        return false
+                    }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                if answered {
+                    availability.markAvailable()
+                    logger.notice("the database is back")
+                    return
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
     /// Runs `body` in one read-committed transaction and commits it; rolls back when it throws.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await inTransaction("BEGIN", body)
     }
 
     /// Runs `body` against one consistent snapshot of the whole database.
-    func snapshot<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func snapshot<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
-    private func inTransaction<T: Sendable>(_ begin: PostgresQuery, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    private func inTransaction<T: Sendable>(
+        _ begin: PostgresQuery, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        // The group waits for both children before it returns, so `body` does not outlive the call.
+        try await withoutActuallyEscaping(body) { body in
+            try await translating { try await boundedTransaction(begin, body) }
+        }
+    }
+
+    private func boundedTransaction<T: Sendable>(
+        _ begin: PostgresQuery, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let acquired = Acquired()
+        return try await withThrowingTaskGroup(of: Bounded<T>.self) { group in
+            group.addTask { .finished(try await self.inTransactionUntranslated(begin, acquired: acquired, body)) }
+            group.addTask {
+                try await Task.sleep(for: Self.connectionWait)
+                // Only the wait for a connection is bounded; a running transaction is not.
+                guard acquired.value else { throw JobStoreUnavailable("no database connection within 5 s") }
+                return .connected
+            }
+            while let outcome = try await group.next() {
+                if case .finished(let value) = outcome {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func inTransactionUntranslated<T: Sendable>(
+        _ begin: PostgresQuery, acquired: Acquired, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         try await client.withConnection { connection in
+            acquired.set()
             try await connection.query(begin, logger: logger)
             do {
                 let value = try await body(connection)
@@ -196,4 +302,20 @@ extension PostgresJobStore {
             }
         }
     }
+}
+
+/// What one child of a bounded transaction reports: the transaction's value, or that the timer
+/// saw the connection arrive in time.
+enum Bounded<T: Sendable>: Sendable {
+    case finished(T)
+    case connected
+}
+
+/// Whether a transaction got its connection, seen by the timer that bounds the wait for one.
+final class Acquired: Sendable {
+    private let flag = Mutex(false)
+
+    var value: Bool { flag.withLock { $0 } }
+
+    func set() { flag.withLock { $0 = true } }
 }

@@ -19,6 +19,8 @@ public struct ModelRegistry: Sendable {
         registry.addBuiltIn(CPUBurnPredictor.defaultDescriptor) { CPUBurnPredictor(descriptor: $0) }
         registry.catalog.recommend(Recommendation(target: "physchem", model: FormulaPredictor.defaultDescriptor.id))
         registry.catalog.recommend(Recommendation(target: "physchem", series: "basic", model: FormulaPredictor.defaultDescriptor.id))
+        ChemistryModels.register(in: &registry)
+        for recommendation in ChemistryModels.recommendations { registry.catalog.recommend(recommendation) }
         return registry
     }
 

@@ -50,17 +50,21 @@ import Testing
                     return CSVTable(response.body.text)
                 }
                 #expect(table.rows.count == 10_000)
+                // The upload's own `note` column comes back between `id` and `input`.
+                #expect(Array(table.header.prefix(4)) == ["row", "id", "note", "input"])
                 let formula = FormulaPredictor()
                 var failures = 0
                 for (index, row) in table.rows.enumerated() {
                     let want = wanted[index]
-                    #expect(row[0] == "\(index)" && row[1] == want.id && row[2] == want.input, "row \(index)")
+                    #expect(
+                        row[0] == "\(index)" && row[1] == want.id && row[2] == "n\(index)" && row[3] == want.input,
+                        "row \(index)")
                     switch formula.outcome(for: want.input) {
                     case .values(let values):
-                        #expect(want.valid && values[0] == .string(row[3]) && row[6].isEmpty, "row \(index)")
+                        #expect(want.valid && values[0] == .string(row[4]) && row[7].isEmpty, "row \(index)")
                     case .error(let message):
                         failures += 1
-                        #expect(!want.valid && row[6] == message && row[3].isEmpty, "row \(index)")
+                        #expect(!want.valid && row[7] == message && row[4].isEmpty, "row \(index)")
                     }
                 }
                 #expect(failures == wanted.filter { !$0.valid }.count)

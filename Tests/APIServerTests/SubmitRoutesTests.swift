@@ -58,14 +58,18 @@ import Testing
     }
 
     @Test func routingProblemsAre422WithTheValidChoicesAndStoreNothing() async throws {
+        let targets = ["descriptors", "druglikeness", "physchem", "solubility"]
         let harness = try Harness()
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
             let cases: [(Any, String, [String])] = [
-                (["records": ["C"], "models": ["chem.nope"]], "/problems/routing/unknown_model", ["chem.formula", "diag.noop", "diag.cpu"]),
-                (["records": ["C"], "target": "toxicity"], "/problems/routing/unknown_target", ["physchem"]),
+                (
+                    ["records": ["C"], "models": ["chem.nope"]], "/problems/routing/unknown_model",
+                    ["chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol"]
+                ),
+                (["records": ["C"], "target": "toxicity"], "/problems/routing/unknown_target", targets),
                 (["records": ["C"], "target": "physchem", "series": "deluxe"], "/problems/routing/unknown_series", ["basic"]),
-                (["records": ["C"]], "/problems/routing/empty_routing", ["physchem"]),
+                (["records": ["C"]], "/problems/routing/empty_routing", targets),
             ]
             for (body, type, choices) in cases {
                 try await client.execute(
@@ -319,10 +323,12 @@ import Testing
             try await client.execute(uri: "/api/v1/models", method: .get) { response in
                 let object = try response.body.json()
                 let models = try #require(object["models"] as? [[String: Any]])
-                #expect(models.map { $0["id"] as? String } == ["chem.formula", "diag.noop", "diag.cpu"])
+                #expect(
+                    models.map { $0["id"] as? String }
+                        == ["chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol"])
                 let outputs = try #require(models[0]["outputs"] as? [[String: Any]])
                 #expect(outputs.map { $0["name"] as? String } == ["formula", "heavy_atoms", "mol_weight"])
-                #expect(object["targets"] as? [String] == ["physchem"])
+                #expect(object["targets"] as? [String] == ["descriptors", "druglikeness", "physchem", "solubility"])
             }
             _ = try await harness.coordinator.submit(
                 Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 2), records: (0..<5).map { _ in .init(id: nil, input: "C") })

@@ -27,7 +27,7 @@ import Testing
         let cases: [([String], String)] = [
             (
                 ["predict", input.path, "--model", "chem.nope", "-o", directory.file("o.csv").path],
-                "unknown model 'chem.nope'; known models: chem.formula"
+                "unknown model 'chem.nope'; known models: chem.formula, diag.noop, diag.cpu, chem.descriptors"
             ),
             (
                 ["predict", directory.file("missing.csv").path, "--model", "chem.formula", "-o", directory.file("o.csv").path],

@@ -19,8 +19,8 @@ import Testing
         let result = try records(text, .init(format: .csv))
         #expect(
             result == [
-                InputRecord(id: "x1", input: "CCO"),
-                InputRecord(id: "say \"hi\"", input: "c1ccccc1"),
+                InputRecord(id: "x1", input: "CCO", passthrough: ["a, b"]),
+                InputRecord(id: "say \"hi\"", input: "c1ccccc1", passthrough: ["multi\nline"]),
             ])
     }
 

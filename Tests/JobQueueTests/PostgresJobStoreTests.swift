@@ -38,6 +38,30 @@ import Testing
         }
     }
 
+    @Test func socketDirectoriesSchemesAndSSLModesThatOperatorsWriteAllConnect() async throws {
+        let database = try await TestPostgres.createDatabase()
+        defer { Task { await database.drop() } }
+        let components = try #require(URLComponents(string: database.url))
+        let port = try #require(components.port)
+        let name = String(components.path.dropFirst())
+        var accepted = [
+            "postgresql://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable",
+            // The test server offers no TLS: `prefer` must fall back to plain text, as libpq does.
+            "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=prefer",
+        ]
+        if let socketDirectory = ProcessInfo.processInfo.environment["BULKPREDICT_PG_DIR"] {
+            accepted.append("postgres://postgres@localhost:\(port)/\(name)?host=\(socketDirectory)")
+        }
+        for url in accepted {
+            let store = try await PostgresJobStore(url: url)
+            let page = try await store.list(owner: "nobody", limit: 1, offset: 0)
+            #expect(page.total == 0, "\(url)")
+            store.close()
+        }
+        // (`sslmode=require` against this server would wait for a TLS connection that never
+        // comes: the pool retries rather than fail, so it is not tried here.)
+    }
+
     func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while !condition() {

@@ -95,7 +95,8 @@ import Testing
         defer { directory.remove() }
         let started = ContinuousClock.now
         await #expect(throws: PredictorError.self) { try await model.predict(["a"]) }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Well under the 20 s grace, with room for a machine busy with the rest of the suite.
+        #expect(ContinuousClock.now - started < .seconds(15))
     }
 
     @Test func aSilentProgramIsStoppedAtTheRecordTimeout() async throws {
@@ -114,7 +115,8 @@ import Testing
             #expect(error.retryable)
             #expect(error.message.contains("record timeout"))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Well under the program's 30 s sleep, with room for a busy machine.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func cancelKillsAProgramThatIgnoresSIGTERM() async throws {

@@ -34,7 +34,10 @@ import Testing
              "recommendations": [{"target": "physchem", "series": "acme", "model": "acme.formula"},
                                  {"target": "elements", "model": "acme.formula"}]}
             """)
-        #expect(registry.catalog.models.map(\.id) == ["chem.formula", "diag.noop", "diag.cpu", "acme.formula"])
+        #expect(
+            registry.catalog.models.map(\.id) == [
+                "chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol", "acme.formula",
+            ])
         #expect(
             try registry.catalog.resolve(RoutingSpec(target: "physchem", series: "acme")).map(\.id) == ["chem.formula", "acme.formula"])
         #expect(try registry.catalog.resolve(RoutingSpec(target: "elements")).map(\.id) == ["acme.formula"])
@@ -57,7 +60,7 @@ import Testing
             loadError(
                 "{\"models\": [{\"id\": \"x\", \"version\": \"1\", \"input\": \"smiles\", \"runner\": {\"kind\": \"builtin\", \"implementation\": \"magic\"}}]}"
             )
-            .contains("unknown built-in implementation 'magic'; available: chem.formula"))
+            .contains("unknown built-in implementation 'magic'; available: chem.descriptors, chem.druglikeness, chem.esol, chem.formula"))
         #expect(
             loadError("{\"recommendations\": [{\"target\": \"t\", \"model\": \"ghost\"}]}")
                 .contains("names unknown model 'ghost'"))

@@ -32,6 +32,18 @@ enum DescriptorPatterns {
             + "[!$(*#*)&!D1&!$(C(F)(F)F)&!$(C(Cl)(Cl)Cl)&!$(C(Br)(Br)Br)&!$(C([CH3])([CH3])[CH3])&!$([CH3])]")
 
     static let crippenTypes = CrippenTable.types.map { compile($0.smarts) }
+
+    // For each atomic number, the Crippen types (in table order) that can apply to such an
+    // atom: those whose first pattern atom requires that element or no element at all.
+    static let crippenCandidates: [[Int]] = {
+        var table = [[Int]](repeating: [], count: 119)
+        for number in 0..<119 {
+            table[number] = crippenTypes.indices.filter {
+                crippenTypes[$0].storage.rootElement.map { Int($0) == number } ?? true
+            }
+        }
+        return table
+    }()
     static let qedAcceptors = QEDTable.acceptorSMARTS.map(compile)
     static let qedAlerts = QEDTable.alertSMARTS.map(compile)
     static let aliphaticRingAtoms = compile(QEDTable.aliphaticRingsSMARTS)

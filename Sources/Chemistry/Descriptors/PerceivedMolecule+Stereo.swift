@@ -10,14 +10,15 @@
 extension PerceivedMolecule {
     /// Possible tetrahedral stereocentres, specified or not (`NumAtomStereoCenters`).
     public var numAtomStereoCenters: Int {
-        guard atomCount > 0 else { return 0 }
+        // The ranking takes up to N/2 refinement rounds; skip it when no atom could qualify.
+        let candidates = (0..<atomCount).filter { isPotentialStereocenter($0, ranks: nil) }
+        guard !candidates.isEmpty else { return 0 }
         let ranks = legacyRanks()
-        var count = 0
-        for atom in 0..<atomCount where isPotentialStereocenter(atom, ranks: ranks) { count += 1 }
-        return count
+        return candidates.count { isPotentialStereocenter($0, ranks: ranks) }
     }
 
-    private func isPotentialStereocenter(_ index: Int, ranks: [Int]) -> Bool {
+    // Without ranks, only the local conditions are checked.
+    private func isPotentialStereocenter(_ index: Int, ranks: [Int]?) -> Bool {
         let atom = molecule.atoms[index]
         var affecting: [Int] = []
         for neighbor in molecule.neighbors(of: index) {
@@ -49,6 +50,7 @@ extension PerceivedMolecule {
                 }
             }
         }
+        guard let ranks else { return true }
         var seen = Set<Int>()
         for neighbor in affecting where !seen.insert(ranks[neighbor]).inserted { return false }
         return true

@@ -369,6 +369,8 @@ struct SMARTSReader {
         var reader = SMARTSReader(bytes: inner, origin: origin + index + 1, nesting: nesting + 1)
         let (atoms, bonds) = try reader.read()
         index = end + 1
+        // `$([C&H2])` is the same test as `[C&H2]`: no search needed.
+        if atoms.count == 1, bonds.isEmpty { return atoms[0] }
         return .recursive(SMARTSPattern(atoms: atoms, bonds: bonds))
     }
 
