@@ -31,6 +31,17 @@ extension Molecule {
         if !hasAromatic {
             hasAromatic = bonds.contains { $0.order == .aromatic }
         }
+        // RDKit reads `c$c` in a ring but can write no Kekulé form of it; such input is refused
+        // here rather than carried into results that cannot be written back (a deliberate
+        // difference, found by fuzzing).
+        if hasAromatic {
+            for bond in bonds where bond.order == .quadruple && (isAromaticAtom(bond.begin) || isAromaticAtom(bond.end)) {
+                let atom = isAromaticAtom(bond.begin) ? bond.begin : bond.end
+                throw SMILESError(
+                    .invalidValence, at: Int(atomPositions[atom]),
+                    "aromatic atom at position \(atomPositions[atom]) cannot take a quadruple bond ('$')")
+            }
+        }
         if hasAromatic { try kekulize(atomPositions: atomPositions) }
     }
 

@@ -8,6 +8,8 @@ struct CrashCorpusTests {
         "C(", "C%(99999)", "[999999999999C]", "[C+99999999999999999999]", "[C:99999999999999999999999]",
         "[CH99999999999999999999]", "C%(99999999999999999999)", "[C@TH99999999999999999]", "[", "]", "%", "%(",
         "C%(", "[C@", "[C@T", "[13", "[C+", "[C:", "-", "<", "C<", "C-", ")(", "((((", "c1c", "[*]1[*]1",
+        // Found by fuzzing: a quadruple bond in an aromatic ring.
+        "CCC(OC)c1ccc(OCc2c(-c3ccccc3)noc2C)c$c1", "c1ccc$cc1",
     ])
     func knownParserCrashInputsThrow(smiles: String) {
         #expect(parseError(smiles) != nil)
