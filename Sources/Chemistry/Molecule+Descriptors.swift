@@ -1,6 +1,6 @@
 // Whole-molecule descriptors defined to match RDKit's, with default arguments:
 // Chem.GetFormalCharge, Descriptors.ExactMolWt, rdMolDescriptors.CalcFractionCSP3 and
-// Descriptors.NumHDonors.
+// Descriptors.NumHDonors (through the SMARTS definition of PerceivedMolecule).
 extension Molecule {
     /// The sum of the formal charges, as RDKit's `Chem.GetFormalCharge` reports it.
     public var formalCharge: Int { netCharge }
@@ -40,20 +40,9 @@ extension Molecule {
         return carbons == 0 ? 0 : Double(saturated) / Double(carbons)
     }
 
-    /// The number of hydrogen-bond donors, as RDKit's `Descriptors.NumHDonors` counts them.
-    ///
-    /// RDKit matches the Lipinski SMARTS of `rdkit/Chem/Lipinski.py`,
-    /// `[$([N;!H0;v3]),$([N;!H0;+1;v4]),$([O,S;H1;+0]),$([n;H1;+0])]`: an aliphatic N with
-    /// hydrogens and total valence 3 (or charge +1 and valence 4), a neutral O or S with
-    /// exactly one hydrogen, or a neutral aromatic n with exactly one hydrogen. `H` counts
-    /// hydrogen atoms of the graph as well as attached ones, and aromaticity is taken as the
-    /// SMILES wrote it (RDKit re-perceives it, which agrees on every molecule of the reference
-    /// fixture).
-    public var numHDonors: Int {
-        var count = 0
-        for index in atoms.indices where isHydrogenBondDonor(index) { count += 1 }
-        return count
-    }
+    /// The number of hydrogen-bond donors, as RDKit's `Descriptors.NumHDonors` counts them;
+    /// the same as ``PerceivedMolecule/numHDonors``, which this perceives the molecule for.
+    public var numHDonors: Int { PerceivedMolecule(self).numHDonors }
 
     // SMARTS `H`: all hydrogens on the atom, hydrogen atoms of the graph included.
     func totalHydrogenCount(of index: Int) -> Int {
@@ -65,21 +54,5 @@ extension Molecule {
     // SMARTS `v`: explicit valence (bonds, hydrogen atoms included) plus implicit hydrogens.
     func totalValence(of index: Int) -> Int {
         Int(atoms[index].storedValence) + atoms[index].implicitHydrogenCount
-    }
-
-    private func isHydrogenBondDonor(_ index: Int) -> Bool {
-        let atom = atoms[index]
-        let hydrogens = totalHydrogenCount(of: index)
-        switch atom.element {
-        case .nitrogen:
-            guard hydrogens > 0 else { return false }
-            if isAromaticAtom(index) { return hydrogens == 1 && atom.charge == 0 }
-            let valence = totalValence(of: index)
-            return valence == 3 || (atom.charge == 1 && valence == 4)
-        case .oxygen, .sulfur:
-            return hydrogens == 1 && atom.charge == 0
-        default:
-            return false
-        }
     }
 }

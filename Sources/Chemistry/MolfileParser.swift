@@ -75,15 +75,12 @@ public struct MolfileParser: Sendable {
             let type = try integer(line, 6, 9, line: number, what: "bond type")
             try builder.addBond(first, second, type: type, line: number)
         }
-        var properties = false
         for offset in (4 + atomCount + bondCount)..<lines.count {
             let line = lines[offset]
             if line.hasPrefix("M  END") { break }
             guard line.hasPrefix("M  ") else { continue }
             let tag = field(line, 3, 6)
             guard tag == "CHG" || tag == "ISO" || tag == "RAD" else { continue }
-            // The first property line of a kind resets what the atom block said for that kind.
-            if !properties { properties = true }
             let entries = try integer(line, 6, 9, line: offset + 1, what: "entry count")
             for entry in 0..<entries {
                 let start = 9 + 8 * entry

@@ -36,8 +36,6 @@ public struct PerceivedMolecule: Sendable {
     var elementCounts: [UInt16] { tables.elementCounts }
     var aromaticAtomCount: Int { tables.aromaticAtomCount }
     // Elements present, as a 128-bit set, to skip patterns quickly.
-    var elementsLow: UInt64 { tables.elementsLow }
-    var elementsHigh: UInt64 { tables.elementsHigh }
 
     /// Perceives rings and aromaticity of `molecule`.
     public init(_ molecule: Molecule) {
@@ -69,20 +67,6 @@ public struct PerceivedMolecule: Sendable {
 
     /// The number of atoms.
     public var atomCount: Int { atomicNumbers.count }
-
-    func contains(elementsLow low: UInt64, high: UInt64) -> Bool {
-        elementsLow & low == low && elementsHigh & high == high
-    }
-
-    func contains(element: UInt8) -> Bool {
-        element < 64 ? (elementsLow >> UInt64(element)) & 1 == 1 : (elementsHigh >> UInt64(element - 64)) & 1 == 1
-    }
-
-    /// The bond joining two atoms, if any.
-    func bond(between first: Int, and second: Int) -> Int? {
-        for neighbor in molecule.neighbors(of: first) where neighbor.atom == second { return neighbor.bond }
-        return nil
-    }
 }
 
 extension Molecule {
@@ -137,9 +121,6 @@ final class PerceivedTables: Sendable {
     // start from the atom with the fewest candidates.
     let elementCounts: [UInt16]
     let aromaticAtomCount: Int
-    // Elements present, as a 128-bit set, to skip patterns quickly.
-    let elementsLow: UInt64
-    let elementsHigh: UInt64
 
     init(molecule: Molecule, isAromaticAtom: [Bool], bondOrders: [Bond.Order], rings: [[Int]], ringAtoms: [[Int]]) {
         adjacency = molecule.adjacency
@@ -174,12 +155,9 @@ final class PerceivedTables: Sendable {
         var hydrogens = [UInt8](repeating: 0, count: atomCount)
         var implicit = [UInt8](repeating: 0, count: atomCount)
         var valences = [UInt8](repeating: 0, count: atomCount)
-        var low: UInt64 = 0
-        var high: UInt64 = 0
         for (index, atom) in molecule.atoms.enumerated() {
             let number = atom.element.rawAtomicNumber
             numbers[index] = number
-            if number < 64 { low |= 1 << UInt64(number) } else { high |= 1 << UInt64(number - 64) }
             hydrogens[index] = UInt8(clamping: molecule.totalHydrogenCount(of: index))
             implicit[index] = UInt8(clamping: atom.implicitHydrogenCount)
             valences[index] = UInt8(clamping: molecule.totalValence(of: index))
@@ -196,7 +174,5 @@ final class PerceivedTables: Sendable {
         totalHydrogens = hydrogens
         implicitHydrogens = implicit
         self.valences = valences
-        elementsLow = low
-        elementsHigh = high
     }
 }

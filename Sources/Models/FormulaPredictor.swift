@@ -18,35 +18,22 @@ public struct FormulaPredictor: Predictor {
         targets: ["physchem"], series: ["basic"], runner: .builtin(implementation),
         description: "Molecular formula, heavy-atom count and average molecular weight")
 
-    public let descriptor: ModelDescriptor
-    private let parser: SMILESParser
+    public var descriptor: ModelDescriptor { model.descriptor }
+    private let model: MoleculePredictor
 
     /// Creates the model under `descriptor` (which a configuration file may rename or re-version).
     public init(descriptor: ModelDescriptor = Self.defaultDescriptor, maximumSMILESLength: Int = 4_096) {
-        self.descriptor = descriptor
-        parser = SMILESParser(maximumLength: maximumSMILESLength)
+        model = MoleculePredictor(descriptor: descriptor, maximumSMILESLength: maximumSMILESLength) { molecule in
+            [.string(molecule.formula), .int(Int64(molecule.heavyAtomCount)), .double(molecule.averageMolecularWeight)]
+        }
     }
 
     public func predict(_ inputs: [String]) async throws -> [RecordOutcome] {
-        var outcomes: [RecordOutcome] = []
-        outcomes.reserveCapacity(inputs.count)
-        for (index, smiles) in inputs.enumerated() {
-            // Checking every record would cost more than parsing a small molecule.
-            if index & 63 == 0 { try Task.checkCancellation() }
-            outcomes.append(outcome(for: smiles))
-        }
-        return outcomes
+        try await model.predict(inputs)
     }
 
     /// The outcome for one SMILES; synchronous so that benchmarks can time the bare model.
     public func outcome(for smiles: String) -> RecordOutcome {
-        do {
-            let molecule = try parser.parse(smiles)
-            return .values([
-                .string(molecule.formula), .int(Int64(molecule.heavyAtomCount)), .double(molecule.averageMolecularWeight),
-            ])
-        } catch {
-            return .error("invalid SMILES: \(error.description)")
-        }
+        model.outcome(for: smiles)
     }
 }

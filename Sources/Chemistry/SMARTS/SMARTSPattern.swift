@@ -27,9 +27,6 @@ public struct SMARTSPattern: Sendable {
         // The element the first pattern atom requires, if any: matches rooted elsewhere are
         // rejected before any search.
         let rootElement: UInt8?
-        // Elements every match needs (as a 128-bit set): molecules lacking one are skipped.
-        let requiredLow: UInt64
-        let requiredHigh: UInt64
 
         init(atoms: [AtomQuery], bonds: [QueryBond]) {
             self.atoms = atoms
@@ -59,25 +56,12 @@ public struct SMARTSPattern: Sendable {
                 needsRing[bond.end] = true
             }
             self.needsRing = needsRing
-            self.cyclic = cyclic
             plan = Storage.makePlan(atomCount: atoms.count, bonds: bonds, cyclic: cyclic, first: 0)
             rootElement = atoms.first?.requiredElement
-            var low: UInt64 = 0
-            var high: UInt64 = 0
-            for atom in atoms {
-                if let element = atom.requiredElement {
-                    if element < 64 { low |= 1 << UInt64(element) } else { high |= 1 << UInt64(element - 64) }
-                }
-            }
-            requiredLow = low
-            requiredHigh = high
             rootPlans = atoms.indices.map {
                 Storage.makePlan(atomCount: atoms.count, bonds: bonds, cyclic: cyclic, first: $0)
             }
         }
-
-        // Pattern bonds on a cycle of the pattern; their images must be ring bonds.
-        let cyclic: [Bool]
 
         // The pattern atoms grouped by identical filter, for a quick count check.
         let groupsOnce: [FilterGroup]
@@ -98,12 +82,10 @@ public struct SMARTSPattern: Sendable {
         }
 
         /// The pattern atom to start an unrooted search from (the one the fewest molecule atoms
-        /// can match), or `nil` when the molecule cannot hold a match: it lacks a required
-        /// element, or has fewer candidates for some filter than the pattern has atoms with it.
+        /// can match), or `nil` when the molecule cannot hold a match: it has fewer candidates
+        /// for some filter (a required element, say) than the pattern has atoms with it.
         func startingAtom(in molecule: PerceivedMolecule) -> Int? {
-            guard molecule.atomCount >= atoms.count,
-                molecule.contains(elementsLow: requiredLow, high: requiredHigh)
-            else { return nil }
+            guard molecule.atomCount >= atoms.count else { return nil }
             var best = 0
             var fewest = Int.max
             for group in groupsOnce {
@@ -282,19 +264,5 @@ public struct SMARTSPattern: Sendable {
             }
         }
         return seen.count
-    }
-
-    /// Every distinct match (as in ``matchCount(in:limit:)``), each as the molecule atom
-    /// matched by each pattern atom, in pattern order.
-    public func matches(in molecule: PerceivedMolecule, limit: Int = 1000) -> [[Int]] {
-        var seen = Set<[Int32]>()
-        var result: [[Int]] = []
-        SubstructureSearch.with(pattern: storage, target: molecule) { search in
-            search.run(root: nil) { mapping in
-                if seen.insert(mapping.sorted()).inserted { result.append(mapping.map(Int.init)) }
-                return result.count < limit
-            }
-        }
-        return result
     }
 }
