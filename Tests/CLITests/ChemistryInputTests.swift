@@ -32,6 +32,19 @@ import Testing
         #expect(table.value(2, "chem.descriptors.error")?.hasPrefix("invalid SMILES") == true)
     }
 
+    @Test func passthroughColumnsNamedLikeResultColumnsAreRenamedNotLost() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write("smiles,input,row,chem.formula.formula\nCCO,a,b,c\n", to: "in.csv")
+        let output = directory.file("out.csv")
+        let result = try CommandRunner.run(["predict", input.path, "--model", "chem.formula", "-o", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try CSVTable(contentsOf: output)
+        #expect(
+            Array(table.header.prefix(6)) == ["row", "id", "input.input", "input.row", "input.chem.formula.formula", "input"])
+        #expect(Array(table.rows[0].prefix(6)) == ["0", "", "a", "b", "c", "CCO"])
+    }
+
     @Test func sdFilesBecomeCanonicalSMILESWithTheirDataItemsPassedThrough() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
