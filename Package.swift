@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "BulkPredictCore"),
@@ -33,7 +34,12 @@ let package = Package(
         .target(name: "Proteins"),
         // Writes results as Parquet; depends on nothing, so it can be tested and reused alone.
         .target(name: "Parquet", swiftSettings: optimisedInDebug),
-        .target(name: "Formats", dependencies: ["BulkPredictCore", "Chemistry"]),
+        // The system zlib, for gzip-compressed uploads.
+        .systemLibrary(name: "CZlib"),
+        .target(
+            name: "Formats",
+            dependencies: ["BulkPredictCore", "Chemistry", "Parquet", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Models", dependencies: ["BulkPredictCore", "Chemistry"]),
         .target(
             name: "JobQueue",
@@ -67,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "BulkPredictCLI",
             dependencies: [
-                "BulkPredictCore", "Formats", "Models", "JobQueue", "Engine", "APIServer",
+                "BulkPredictCore", "Formats", "Models", "JobQueue", "Engine", "APIServer", "Parquet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +94,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BulkPredictCoreTests", dependencies: ["BulkPredictCore"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProteinsTests", dependencies: ["Proteins", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
@@ -102,6 +108,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["BulkPredictCLI", "TestSupport"]),

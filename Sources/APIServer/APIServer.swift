@@ -15,6 +15,8 @@ public struct APIServer: Sendable {
         /// Largest accepted JSON body, in bytes. JSON is parsed in memory, so large inputs belong
         /// in a file upload, which is streamed to disk.
         public var maxJSONBodyBytes: Int = 16 << 20
+        /// Largest size a gzip-compressed upload may decompress to, in bytes (413 beyond it).
+        public var maxDecompressedBytes: Int = 8 << 30
         /// Time between keep-alive comments on an event stream.
         public var keepAlive: Duration = .seconds(15)
         /// How often an event stream looks at the store for changes made by other processes.

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Hummingbird
 
@@ -13,17 +14,52 @@ extension APIServer {
     }
 
     /// Streams the body to `url`, refusing more than `limit` bytes with 413; memory use is one buffer.
-    static func spool(_ request: Request, to url: URL, limit: Int) async throws {
+    ///
+    /// A gzip body (sent with `Content-Encoding: gzip`, or a `.gz` file, recognised by its first
+    /// bytes) is decompressed on the way, and refused with 413 once it would grow past
+    /// `decompressedLimit`; damaged or truncated gzip is a 400.
+    static func spool(_ request: Request, to url: URL, limit: Int, decompressedLimit: Int) async throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
+        let declared = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces)
+        if let declared, !["gzip", "x-gzip", "identity"].contains(declared) {
+            throw ProblemDetails(
+                .unsupportedMediaType, type: "submission/unsupported_encoding",
+                detail: "Content-Encoding '\(declared.prefix(64))' is not supported; send the file as it is or gzip-compressed",
+                validChoices: ["gzip", "identity"])
+        }
         var written = 0
-        for try await buffer in request.body {
-            written += buffer.readableBytes
-            guard written <= limit else { throw tooLarge(limit) }
-            try handle.write(contentsOf: buffer.readableBytesView)
+        var inflater: GzipInflater?
+        var decided = false
+        do {
+            for try await buffer in request.body {
+                written += buffer.readableBytes
+                guard written <= limit else { throw tooLarge(limit) }
+                if !decided, buffer.readableBytes > 0 {
+                    decided = true
+                    if declared == "gzip" || declared == "x-gzip" || GzipInflater.looksCompressed(buffer.readableBytesView.prefix(2)) {
+                        inflater = try GzipInflater(limit: decompressedLimit)
+                    }
+                }
+                if let inflater {
+                    try buffer.withUnsafeReadableBytes { bytes in
+                        try inflater.append(bytes) { try handle.write(contentsOf: $0) }
+                    }
+                } else {
+                    try handle.write(contentsOf: buffer.readableBytesView)
+                }
+            }
+            try inflater?.finish()
+        } catch let error as GzipError {
+            if case .tooLarge(let cap) = error {
+                throw ProblemDetails(
+                    .contentTooLarge, type: "submission/too_large",
+                    detail: "the upload decompresses to more than \(cap) bytes, the limit for compressed uploads")
+            }
+            throw ProblemDetails(.badRequest, type: "submission/bad_compression", detail: "the upload could not be decompressed: \(error)")
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import BulkPredictCore
+import Formats
 import Foundation
 
 /// `bulkpredict submit`: uploads a file to a server.
@@ -11,7 +12,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @OptionGroup var routingOptions: RoutingOptions
     @OptionGroup var serverOptions: ServerOptions
     @Flag(help: "Wait for the request to finish, showing progress.") var wait = false
-    @Option(name: .shortAndLong, help: "With --wait: write the result here (.csv).") var output: String?
+    @Option(name: .shortAndLong, help: "With --wait: write the result here (.parquet, .csv or .jsonl).") var output: String?
     @Option(
         help: ArgumentHelp(
             "Makes the submission safe to repeat: submitting the same file again with the same key (after a timeout or a dropped connection) answers with the first request instead of starting another.",
@@ -116,7 +117,7 @@ struct RetryCommand: AsyncParsableCommand {
         commandName: "retry", abstract: "Run the failed records of a request again; every other row stays as it is.")
     @Argument(help: "Request id.") var id: String
     @Flag(help: "Wait for the retry to finish, showing progress.") var wait = false
-    @Option(name: .shortAndLong, help: "With --wait: write the rebuilt result here (.csv).") var output: String?
+    @Option(name: .shortAndLong, help: "With --wait: write the rebuilt result here (.parquet, .csv or .jsonl).") var output: String?
     @OptionGroup var serverOptions: ServerOptions
 
     func run() async throws {
@@ -139,11 +140,12 @@ struct RetryCommand: AsyncParsableCommand {
 struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "download", abstract: "Download the result of a finished request.")
     @Argument(help: "Request id.") var id: String
-    @Option(name: .shortAndLong, help: "Result file (.csv).") var output: String
+    @Option(name: .shortAndLong, help: "Result file; its extension chooses the format: .parquet, .csv or .jsonl.") var output: String
+    @Option(help: "wide (one row per record) or long (one row per record and model).") var layout: ResultLayout = .wide
     @OptionGroup var serverOptions: ServerOptions
 
     func run() async throws {
-        let bytes = try await serverOptions.client.download(id, to: output)
+        let bytes = try await serverOptions.client.download(id, to: output, layout: layout)
         print("wrote \(bytes) bytes to \(output)")
     }
 }

@@ -1,5 +1,6 @@
 import BulkPredictCore
 import Foundation
+import Formats
 import NIOCore
 
 /// Splits a Server-Sent Events byte stream into events.
@@ -80,13 +81,12 @@ extension APIClient {
         }
     }
 
-    /// Downloads the CSV result of a request to `path`, atomically.
-    func download(_ id: String, to path: String) async throws -> Int64 {
+    /// Downloads the result of a request to `path`, atomically, in the format its extension names.
+    func download(_ id: String, to path: String, layout: ResultLayout = .wide) async throws -> Int64 {
         let destination = URL(fileURLWithPath: path)
-        guard destination.pathExtension.lowercased() == "csv" else {
-            throw CLIError("cannot write '\(path)': the result format is chosen by extension, and .csv is the one supported")
-        }
-        let response = try await send(.GET, "/api/v1/requests/\(id)/result?format=csv", timeout: .hours(1))
+        let format = try OutputInstaller.format(of: path)
+        let response = try await send(
+            .GET, "/api/v1/requests/\(id)/result?format=\(format.rawValue)&layout=\(layout.rawValue)", timeout: .hours(1))
         let folder = destination.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")

@@ -13,17 +13,18 @@ struct PredictCommand: AsyncParsableCommand {
     @Argument(help: "Input file: .csv/.tsv with a SMILES column, or .smi/.txt with one SMILES per line.") var input: String
     @OptionGroup var routingOptions: RoutingOptions
     @OptionGroup var engine: EngineOptions
-    @Option(name: .shortAndLong, help: "Result file (.csv).") var output: String
+    @Option(name: .shortAndLong, help: "Result file; its extension chooses the format: .parquet, .csv or .jsonl.") var output: String
+    @Option(help: "wide (one row per record) or long (one row per record and model).") var layout: ResultLayout = .wide
 
     func run() async throws {
         let outputURL = URL(fileURLWithPath: output)
-        guard outputURL.pathExtension.lowercased() == "csv" else {
-            throw CLIError("cannot write '\(output)': the result format is chosen by extension, and .csv is the one supported")
-        }
+        let format = try OutputInstaller.format(of: output)
         let inputURL = URL(fileURLWithPath: input)
         guard FileManager.default.isReadableFile(atPath: inputURL.path) else { throw CLIError("cannot read input file '\(input)'") }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bulkpredict-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let records = try Self.decompressedIfNeeded(inputURL, scratch: scratch)
         var engine = engine
         // A local run prints its own summary; routine log lines would only clutter the terminal.
         if engine.logLevel == "info" { engine.logLevel = "error" }
@@ -37,7 +38,7 @@ struct PredictCommand: AsyncParsableCommand {
         let submission = Submission(
             routing: routingOptions.routing, chunkSize: routingOptions.chunkSize,
             maxParallel: routingOptions.maxParallel ?? engine.concurrency, inputName: inputURL.lastPathComponent)
-        let id = try await coordinator.submit(submission, file: inputURL, reading: reading)
+        let id = try await coordinator.submit(submission, file: records, reading: reading)
         let configuration = engine.workerConfiguration()
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
         let final = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -60,15 +61,43 @@ struct PredictCommand: AsyncParsableCommand {
         guard final.state.hasResult, let location = try await coordinator.store.resultLocation(of: id) else {
             throw CLIError("the run ended \(final.state.rawValue)\(final.error.map { ": \($0)" } ?? "")")
         }
-        try ResultFile.install(from: try coordinator.blobs.fileURL(for: location.csvKey), to: outputURL)
+        let file = try await coordinator.resultFile(for: id, location: location, status: final, format: format, layout: layout)
+        try OutputInstaller.install(from: file.url, to: outputURL)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         print(StatusText.summary(final))
         print("wrote \(location.rowCount) rows to \(output) in \(String(format: "%.1f", seconds)) s")
     }
+
+    /// The input itself, or for gzip data (recognised by its first bytes) a decompressed copy.
+    static func decompressedIfNeeded(_ url: URL, scratch: URL) throws -> URL {
+        let handle = try FileHandle(forReadingFrom: url)
+        let prefix = try handle.read(upToCount: 2) ?? Data()
+        try handle.close()
+        guard GzipInflater.looksCompressed(prefix) else { return url }
+        let plain = scratch.appendingPathComponent("input")
+        do {
+            try GzipInflater.decompress(file: url, to: plain)
+        } catch let error as GzipError {
+            throw CLIError("cannot read '\(url.path)': \(error)")
+        }
+        return plain
+    }
 }
 
+extension ResultLayout: ExpressibleByArgument {}
+
 /// Puts a finished result file at the user's path atomically.
-enum ResultFile {
+enum OutputInstaller {
+    /// The format an output path asks for by its extension.
+    static func format(of path: String) throws -> ResultFormat {
+        guard let format = ResultFormat(fileName: path) else {
+            throw CLIError(
+                "cannot write '\(path)': the result format is chosen by the file's extension: "
+                    + ResultFormat.allCases.map { ".\($0.fileExtension)" }.joined(separator: ", "))
+        }
+        return format
+    }
+
     static func install(from source: URL, to destination: URL) throws {
         let folder = destination.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -79,16 +79,19 @@ public struct RequestStatus: Sendable, Codable, Equatable {
 public struct ResultSummary: Sendable, Codable, Equatable {
     /// Data rows.
     public var rows: Int
-    /// Size in bytes.
+    /// Size in bytes of the merged (wide CSV) result; the other formats are derived from it.
     public var bytes: Int64
+    /// SHA-256 of the merged (wide CSV) result, lowercase hex.
+    public var sha256: String?
     /// Whether it is the partial result of a cancelled request: rows of chunks that did not run
     /// say so in their error cells.
     public var partial: Bool
 
     /// Creates a summary.
-    public init(rows: Int, bytes: Int64, partial: Bool) {
+    public init(rows: Int, bytes: Int64, sha256: String? = nil, partial: Bool) {
         self.rows = rows
         self.bytes = bytes
+        self.sha256 = sha256
         self.partial = partial
     }
 }

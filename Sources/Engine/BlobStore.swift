@@ -56,4 +56,8 @@ enum BlobKeys {
     }
     static func chunk(_ request: String, task: Int64, attempt: Int) -> String { "chunks/\(request)/\(task)-\(attempt).out" }
     static func resultCSV(_ request: String) -> String { "results/\(request)/result.csv" }
+    /// What the result's columns are (a JSON ``ResultSchema``), written with the CSV.
+    static func resultSchema(_ request: String) -> String { "results/\(request)/schema.json" }
+    /// The folder of the formats derived from the CSV on first download.
+    static func resultExports(_ request: String) -> String { "results/\(request)/exports" }
 }

@@ -25,6 +25,7 @@ public struct Coordinator: Sendable {
     public let mergeLease: Duration
     let workAvailable = WakeSignal()
     let cancelBoard = CancelBoard()
+    let exports = ExportCoalescer()
 
     /// Creates a coordinator.
     public init(

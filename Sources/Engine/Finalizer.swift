@@ -55,34 +55,16 @@ struct Finalizer: Sendable {
         }
     }
 
-    /// The result columns: `row`, `id`, the input's passthrough columns, `input`, then each
-    /// model's outputs and error. A passthrough column whose name is taken by another column is
-    /// called `input.<name>`.
-    func columns(for plan: MergePlan) throws -> (names: [String], types: [[ValueType]], passthrough: Int) {
-        let passthrough = try passthroughColumns(for: plan)
-        var names = ["row", "id"]
-        var taken: Set<String> = ["row", "id", "input"]
-        for job in plan.jobs {
-            for output in coordinator.registry.catalog.model(job.modelID)?.outputs ?? [] {
-                taken.insert("\(job.modelID).\(output.name)")
-            }
-            taken.insert("\(job.modelID).error")
-        }
-        for name in passthrough {
-            let unique = taken.contains(name) ? "input.\(name)" : name
-            taken.insert(unique)
-            names.append(unique)
-        }
-        names.append("input")
-        var types: [[ValueType]] = []
-        for job in plan.jobs {
+    /// The result's schema: `row`, `id`, the input's passthrough columns, `input`, then each
+    /// model's outputs and error (see ``ResultSchema/wide(requestID:models:passthrough:)``).
+    func schema(for plan: MergePlan) throws -> ResultSchema {
+        let models = try plan.jobs.map { job in
             guard let model = coordinator.registry.catalog.model(job.modelID) else {
                 throw EngineError("model \(job.modelID) is no longer registered")
             }
-            names += model.outputs.map { "\(job.modelID).\($0.name)" } + ["\(job.modelID).error"]
-            types.append(model.outputs.map(\.type))
+            return ResultSchema.Model(id: job.modelID, version: job.modelVersion, outputs: model.outputs)
         }
-        return (names, types, passthrough.count)
+        return ResultSchema.wide(requestID: plan.requestID.rawValue, models: models, passthrough: try passthroughColumns(for: plan))
     }
 
     /// The passthrough column names saved with the stored input, if any.
@@ -92,13 +74,21 @@ struct Finalizer: Sendable {
         return try JSONDecoder().decode([String].self, from: Data(contentsOf: url))
     }
 
-    /// Writes the CSV result. Cells are copied from the stored files as bytes (unescaped and
-    /// quoted only where needed) rather than decoded into values and formatted again: the merge
-    /// touches every cell of every row, so this is most of its cost.
+    /// Writes the CSV result and its schema. Cells are copied from the stored files as bytes
+    /// (unescaped and quoted only where needed) rather than decoded into values and formatted
+    /// again: the merge touches every cell of every row, so this is most of its cost. Formats
+    /// derived from an earlier version of the result are removed.
     private func write(_ plan: MergePlan) throws -> MergeResult {
-        let (names, types, passthroughCount) = try columns(for: plan)
-        let key = BlobKeys.resultCSV(plan.requestID.rawValue)
-        let writer = try CSVResultWriter(url: try coordinator.blobs.fileURL(for: key), columns: names)
+        let schema = try schema(for: plan)
+        let request = plan.requestID.rawValue
+        try ResultFiles.removeDerived(request: request, blobs: coordinator.blobs)
+        let schemaURL = try coordinator.blobs.fileURL(for: BlobKeys.resultSchema(request))
+        try FileManager.default.createDirectory(at: schemaURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try JSONEncoder().encode(schema).write(to: schemaURL, options: .atomic)
+        let types = schema.models.map { $0.outputs.map(\.type) }
+        let key = BlobKeys.resultCSV(request)
+        let url = try coordinator.blobs.fileURL(for: key)
+        let writer = try CSVResultWriter(url: url, columns: schema.columns.map(\.name))
         var hasErrors = false
         do {
             let input = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: plan.inputKey))
@@ -110,7 +100,7 @@ struct Finalizer: Sendable {
                 row.removeAll(keepingCapacity: true)
                 row.append(contentsOf: String(position).utf8)
                 row.append(CSVCell.comma)
-                guard try input.appendCSVCells(to: &row, passthroughCount: passthroughCount) else {
+                guard try input.appendCSVCells(to: &row, passthroughCount: schema.passthroughCount) else {
                     throw EngineError("stored input ended at record \(position) of \(plan.recordCount)")
                 }
                 for cursor in cursors where try cursor.appendNext(position: position, to: &row) {
@@ -126,7 +116,9 @@ struct Finalizer: Sendable {
             writer.discard()
             throw error
         }
-        return MergeResult(csvKey: key, rowCount: writer.rowCount, byteCount: Int64(writer.byteCount), hasErrors: hasErrors)
+        return MergeResult(
+            csvKey: key, rowCount: writer.rowCount, byteCount: Int64(writer.byteCount), hasErrors: hasErrors,
+            sha256: FileDigest.hex(try FileDigest.sha256(of: url)))
     }
 }
 

@@ -83,7 +83,7 @@ extension PostgresJobStore {
                 """
                 UPDATE requests SET state = \(next.rawValue), finished_at = \(unescaped: Self.now), revision = revision + 1,
                     result_key = \(result.csvKey), result_rows = \(result.rowCount), result_bytes = \(result.byteCount),
-                    result_has_errors = \(result.hasErrors), merge_token = NULL, merge_expires_at = NULL
+                    result_has_errors = \(result.hasErrors), result_sha256 = \(result.sha256), merge_token = NULL, merge_expires_at = NULL
                 WHERE id = \(id) AND state = 'merging' AND merge_token = \(plan.token)
                 RETURNING id
                 """, logger: logger)
@@ -92,7 +92,7 @@ extension PostgresJobStore {
                 let recorded = try await db.changes(
                     """
                     UPDATE requests SET revision = revision + 1, result_key = \(result.csvKey), result_rows = \(result.rowCount),
-                        result_bytes = \(result.byteCount), result_has_errors = \(result.hasErrors), result_partial = TRUE,
+                        result_bytes = \(result.byteCount), result_has_errors = \(result.hasErrors), result_sha256 = \(result.sha256), result_partial = TRUE,
                         merge_token = NULL, merge_expires_at = NULL
                     WHERE id = \(id) AND state = 'cancelled' AND merge_token = \(plan.token)
                     RETURNING id

@@ -74,7 +74,7 @@ extension PostgresJobStore {
             guard
                 let row = try await db.row(
                     """
-                    SELECT result_key, result_rows, result_bytes, result_has_errors, result_partial, state
+                    SELECT result_key, result_rows, result_bytes, result_has_errors, result_partial, result_sha256, state
                     FROM requests WHERE id = \(id.rawValue)
                     """, logger: logger),
                 let key = try row.get("result_key", as: String?.self),
@@ -84,7 +84,8 @@ extension PostgresJobStore {
             return MergeResult(
                 csvKey: key, rowCount: try row.get("result_rows", as: Int?.self) ?? 0,
                 byteCount: try row.get("result_bytes", as: Int64?.self) ?? 0,
-                hasErrors: try row.get("result_has_errors", as: Bool?.self) ?? false, partial: try row.get("result_partial"))
+                hasErrors: try row.get("result_has_errors", as: Bool?.self) ?? false, partial: try row.get("result_partial"),
+                sha256: try row.get("result_sha256", as: String?.self))
         }
     }
 
@@ -267,7 +268,7 @@ extension PostgresJobStore {
             result: try resultKey.map { _ in
                 ResultSummary(
                     rows: try row.get("result_rows", as: Int?.self) ?? 0, bytes: try row.get("result_bytes", as: Int64?.self) ?? 0,
-                    partial: try row.get("result_partial"))
+                    sha256: try row.get("result_sha256", as: String?.self), partial: try row.get("result_partial"))
             })
     }
 }

@@ -101,6 +101,7 @@ extension PostgresJobStore {
                 "CREATE INDEX tasks_by_state ON tasks (state)",
             ]
         ),
+        (4, ["ALTER TABLE requests ADD COLUMN result_sha256 TEXT"]),
     ]
 
     /// Applies the migrations this database has not seen yet. Processes starting together take

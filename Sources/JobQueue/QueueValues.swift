@@ -189,14 +189,18 @@ public struct MergeResult: Sendable, Equatable, Codable {
     public var hasErrors: Bool
     /// Whether this is the partial result of a cancelled request.
     public var partial: Bool
+    /// The SHA-256 of the CSV file, lowercase hex; `nil` for results written before checksums
+    /// were recorded.
+    public var sha256: String?
 
     /// Creates a merge result.
-    public init(csvKey: String, rowCount: Int, byteCount: Int64, hasErrors: Bool, partial: Bool = false) {
+    public init(csvKey: String, rowCount: Int, byteCount: Int64, hasErrors: Bool, partial: Bool = false, sha256: String? = nil) {
         self.csvKey = csvKey
         self.rowCount = rowCount
         self.byteCount = byteCount
         self.hasErrors = hasErrors
         self.partial = partial
+        self.sha256 = sha256
     }
 }
 

@@ -77,12 +77,12 @@ extension SQLiteJobStore {
             try db.execute(
                 sql: """
                     UPDATE requests SET state = ?, finished_at = \(Self.now), revision = revision + 1,
-                        result_key = ?, result_rows = ?, result_bytes = ?, result_has_errors = ?,
+                        result_key = ?, result_rows = ?, result_bytes = ?, result_has_errors = ?, result_sha256 = ?,
                         merge_token = NULL, merge_expires_at = NULL
                     WHERE id = ? AND state = ? AND merge_token = ?
                     """,
                 arguments: [
-                    next.rawValue, result.csvKey, result.rowCount, result.byteCount, result.hasErrors,
+                    next.rawValue, result.csvKey, result.rowCount, result.byteCount, result.hasErrors, result.sha256,
                     plan.requestID.rawValue, RequestState.merging.rawValue, plan.token,
                 ])
             if db.changesCount == 0 {
@@ -90,10 +90,13 @@ extension SQLiteJobStore {
                 try db.execute(
                     sql: """
                         UPDATE requests SET revision = revision + 1, result_key = ?, result_rows = ?, result_bytes = ?,
-                            result_has_errors = ?, result_partial = 1, merge_token = NULL, merge_expires_at = NULL
+                            result_has_errors = ?, result_sha256 = ?, result_partial = 1, merge_token = NULL, merge_expires_at = NULL
                         WHERE id = ? AND state = 'cancelled' AND merge_token = ?
                         """,
-                    arguments: [result.csvKey, result.rowCount, result.byteCount, result.hasErrors, plan.requestID.rawValue, plan.token])
+                    arguments: [
+                        result.csvKey, result.rowCount, result.byteCount, result.hasErrors, result.sha256, plan.requestID.rawValue,
+                        plan.token,
+                    ])
                 guard db.changesCount == 1 else {
                     try Self.count(db, .fenced)
                     return false

@@ -99,6 +99,9 @@ extension SQLiteJobStore {
         migrator.registerMigration("v8: totals for monitoring") { db in
             try db.execute(sql: "CREATE TABLE queue_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v9: result checksums") { db in
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN result_sha256 TEXT")
+        }
         return migrator
     }
 }

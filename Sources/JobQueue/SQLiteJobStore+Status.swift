@@ -23,7 +23,10 @@ extension SQLiteJobStore {
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql: "SELECT result_key, result_rows, result_bytes, result_has_errors, result_partial, state FROM requests WHERE id = ?",
+                    sql: """
+                        SELECT result_key, result_rows, result_bytes, result_has_errors, result_partial, result_sha256, state
+                        FROM requests WHERE id = ?
+                        """,
                     arguments: [id.rawValue]),
                 let key = row["result_key"] as String?,
                 let state = RequestState(rawValue: row["state"]),
@@ -31,7 +34,7 @@ extension SQLiteJobStore {
             else { return nil }
             return MergeResult(
                 csvKey: key, rowCount: row["result_rows"], byteCount: row["result_bytes"], hasErrors: row["result_has_errors"],
-                partial: row["result_partial"])
+                partial: row["result_partial"], sha256: row["result_sha256"])
         }
     }
 
@@ -71,7 +74,8 @@ extension SQLiteJobStore {
             revision: row["revision"], createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
             startedAt: date(row["started_at"]), finishedAt: date(row["finished_at"]), error: row["error"], jobs: jobs,
             result: (row["result_key"] as String?).map { _ in
-                ResultSummary(rows: row["result_rows"], bytes: row["result_bytes"], partial: row["result_partial"])
+                ResultSummary(
+                    rows: row["result_rows"], bytes: row["result_bytes"], sha256: row["result_sha256"], partial: row["result_partial"])
             })
     }
 }

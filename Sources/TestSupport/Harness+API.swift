@@ -5,13 +5,14 @@ import HummingbirdTesting
 
 extension Harness {
     /// The API over this deployment, with fast polling and keep-alives for tests.
-    public func api(keepAlive: Duration = .seconds(15), maxBodyBytes: Int? = nil) -> APIServer {
+    public func api(keepAlive: Duration = .seconds(15), maxBodyBytes: Int? = nil, maxDecompressedBytes: Int? = nil) -> APIServer {
         var configuration = APIServer.Configuration(uploadDirectory: directory.file("uploads"))
         configuration.keepAlive = keepAlive
         if let maxBodyBytes {
             configuration.maxBodyBytes = maxBodyBytes
             configuration.maxJSONBodyBytes = maxBodyBytes
         }
+        if let maxDecompressedBytes { configuration.maxDecompressedBytes = maxDecompressedBytes }
         configuration.eventPoll = .milliseconds(100)
         configuration.eventMinimumInterval = .milliseconds(20)
         try? FileManager.default.createDirectory(at: configuration.uploadDirectory, withIntermediateDirectories: true)
@@ -19,8 +20,10 @@ extension Harness {
     }
 
     /// A Hummingbird application serving ``api(keepAlive:)`` for `app.test(...)`.
-    public func application(keepAlive: Duration = .seconds(15), maxBodyBytes: Int? = nil) -> some ApplicationProtocol {
-        Application(router: api(keepAlive: keepAlive, maxBodyBytes: maxBodyBytes).router())
+    public func application(
+        keepAlive: Duration = .seconds(15), maxBodyBytes: Int? = nil, maxDecompressedBytes: Int? = nil
+    ) -> some ApplicationProtocol {
+        Application(router: api(keepAlive: keepAlive, maxBodyBytes: maxBodyBytes, maxDecompressedBytes: maxDecompressedBytes).router())
     }
 }
 

@@ -36,7 +36,7 @@ import Testing
             try await harness.application().test(.router) { client in
                 for (name, ascii, encoded) in cases {
                     let id = try await finishedUpload(client, harness, name: name)
-                    try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                    try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .get) { response in
                         let values = response.headers[values: .contentDisposition]
                         #expect(values.count == 1, "\(name)")
                         #expect(values.first == "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)", "\(name)")
@@ -53,7 +53,7 @@ import Testing
         try await harness.withWorker {
             try await harness.application().test(.router) { client in
                 let id = try await finishedUpload(client, harness, name: "molecules.csv")
-                let uri = "/api/v1/requests/\(id)/result"
+                let uri = "/api/v1/requests/\(id)/result?format=csv"
                 let (whole, etag) = try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.acceptRanges] == "bytes")

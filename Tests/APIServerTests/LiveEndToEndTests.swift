@@ -44,7 +44,7 @@ import Testing
                 #expect(ids.count == stream.events.count)
                 #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 <= $1 }, "event ids never go back")
                 #expect(stream.events.last?.data.contains("\"completed_with_errors\"") == true)
-                let table: CSVTable = try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                let table: CSVTable = try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentLength] == "\(response.body.readableBytes)")
                     return CSVTable(response.body.text)

@@ -45,7 +45,7 @@ import Testing
                     #expect(jobs.first?["failed"] as? Int == 1)
                     #expect(object["records_done"] as? Int == 3)
                 }
-                try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
                     let table = CSVTable(response.body.text)
@@ -204,7 +204,7 @@ import Testing
                 uri: "/api/v1/requests?model=test.slow", method: .post, headers: [.contentType: "text/plain"],
                 body: ByteBuffer(string: "C\nCC\n")
             ) { try #require(try $0.body.json()["id"] as? String) }
-            try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+            try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .get) { response in
                 #expect(response.status == .conflict)
                 let object = try response.body.json()
                 #expect(object["state"] as? String == "queued")
@@ -235,7 +235,7 @@ import Testing
                 // The partial result appears once the cancelled request is merged; it says it is partial.
                 let requestID = try #require(RequestID(id))
                 while try await harness.store.resultLocation(of: requestID) == nil { try await Task.sleep(for: .milliseconds(20)) }
-                try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[HTTPField.Name("BulkPredict-Partial-Result")!] == "true")
                     #expect(response.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"\(id).partial.csv\"") == true)

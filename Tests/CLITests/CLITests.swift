@@ -20,6 +20,41 @@ import Testing
         #expect(table.header.last == "chem.formula.error")
     }
 
+    @Test func predictWritesTheFormatAndLayoutItsOptionsNameFromPlainOrGzipInput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let plain = SharedData.molecules("chembl_samples.csv")
+        let compressed = directory.file("chembl.csv.gz")
+        #expect(FileManager.default.createFile(atPath: compressed.path, contents: nil))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-c", plain.path]
+        gzip.standardOutput = try FileHandle(forWritingTo: compressed)
+        try gzip.run()
+        gzip.waitUntilExit()
+        var files: [String: String] = [:]
+        for (name, input, layout) in [
+            ("wide.csv", plain, "wide"), ("wide.parquet", compressed, "wide"), ("long.csv", compressed, "long"),
+            ("long.parquet", plain, "long"), ("wide.jsonl", compressed, "wide"),
+        ] {
+            let output = directory.file(name).path
+            let result = try CommandRunner.run([
+                "predict", input.path, "--model", "chem.formula", "--model", "chem.druglikeness", "--layout", layout, "-o", output,
+            ])
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            files[name] = output
+        }
+        let report = try ReferencePython.json(
+            "result_check.py",
+            [
+                "--wide-csv", files["wide.csv"]!, "--wide-parquet", files["wide.parquet"]!, "--long-csv", files["long.csv"]!,
+                "--long-parquet", files["long.parquet"]!, "--wide-jsonl", files["wide.jsonl"]!,
+            ])
+        #expect((report["mismatches"] as? [String]) == [], "\(report["mismatches"] ?? "")")
+        #expect((report["wide"] as? [String: Any])?["rows"] as? Int == 2_000)
+        #expect((report["long"] as? [String: Any])?["rows"] as? Int == 4_000)
+    }
+
     @Test func errorsAreOneClearLineAndANonZeroExit() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -35,7 +70,7 @@ import Testing
             ),
             (
                 ["predict", input.path, "--model", "chem.formula", "-o", directory.file("o.xlsx").path],
-                "result format is chosen by extension"
+                "the result format is chosen by the file's extension: .parquet, .csv, .jsonl"
             ),
             (["status", "0b7e1c9e-4c37-4f7a-9a4b-1d2a3c4d5e6f", "--server", "http://127.0.0.1:9"], "cannot reach the BulkPredict server"),
         ]
@@ -85,6 +120,10 @@ import Testing
         let again = directory.file("again.csv")
         #expect(try CommandRunner.run(["download", id, "-o", again.path, "--server", url]).status == 0)
         #expect(try Data(contentsOf: again) == Data(contentsOf: remote), "downloads are repeatable")
+        let parquet = directory.file("again.parquet")
+        #expect(try CommandRunner.run(["download", id, "-o", parquet.path, "--server", url]).status == 0)
+        let magic = Array(try Data(contentsOf: parquet))
+        #expect(magic.prefix(4).elementsEqual("PAR1".utf8) && magic.suffix(4).elementsEqual("PAR1".utf8), "a Parquet file, by its extension")
         let cancel = try CommandRunner.run(["cancel", id, "--server", url])
         #expect(cancel.status != 0 && cancel.stderr.contains("already finished as completed"), "\(cancel.stderr)")
         let models = try CommandRunner.run(["models", "--server", url])

@@ -1,29 +1,15 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 /// Reads files with the reference implementation (pyarrow, and polars on request) through
 /// `scripts/reference/parquet_check.py`, so the tests judge the writer by what a real reader sees.
 ///
-/// The Python is `BULKPREDICT_PYTHON` when set, else the repository's `.venv/bin/python`. A Python
-/// without pyarrow fails the tests with instructions instead of skipping them: a silently skipped
-/// conformance check would let a broken writer through.
+/// The Python is the one ``ReferencePython`` runs; a Python without pyarrow fails the tests with
+/// instructions instead of skipping them: a silently skipped conformance check would let a broken
+/// writer through.
 enum ReferenceReader {
-    /// The repository root: this file is `<root>/Tests/ParquetTests/ReferenceReader.swift`.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var python: String {
-        if let configured = ProcessInfo.processInfo.environment["BULKPREDICT_PYTHON"], !configured.isEmpty {
-            return configured
-        }
-        return repositoryRoot.appendingPathComponent(".venv/bin/python").path
-    }
-
-    static var script: String {
-        repositoryRoot.appendingPathComponent("scripts/reference/parquet_check.py").path
-    }
-
     /// Why the reference reader could not give an answer.
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -54,58 +40,13 @@ enum ReferenceReader {
         return Array(try Data(contentsOf: output))
     }
 
-    /// Runs the script and returns its standard output; any failure becomes a thrown explanation.
+    /// Runs the script and returns its standard output; any failure becomes a thrown explanation
+    /// (which names the package that could not be imported, when that is the cause).
     private static func run(_ arguments: [String]) throws -> Data {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw Failure(
-                description: """
-                    no Python at \(python) for the pyarrow reference checks: create it with \
-                    `python3 -m venv .venv && .venv/bin/pip install pyarrow polars` in the repository, \
-                    or point BULKPREDICT_PYTHON at a Python that has pyarrow
-                    """)
-        }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        // Files rather than pipes: a full pipe would block the child while we wait for it.
-        let stdoutURL = folder.url.appendingPathComponent("stdout")
-        let stderrURL = folder.url.appendingPathComponent("stderr")
-        guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
-            FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        else {
-            throw Failure(description: "cannot create output files in \(folder.url.path)")
-        }
-        let stdout = try FileHandle(forWritingTo: stdoutURL)
-        let stderr = try FileHandle(forWritingTo: stderrURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script] + arguments
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try stdout.close()
-        try stderr.close()
-        let errorText = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-        switch process.terminationStatus {
-        case 0:
-            return try Data(contentsOf: stdoutURL)
-        case 3:
-            throw Failure(
-                description: """
-                    pyarrow cannot be imported by \(python), so the Parquet files cannot be checked: \
-                    install it with `\(python) -m pip install pyarrow polars` or set BULKPREDICT_PYTHON. \
-                    \(errorText)
-                    """)
-        case 4:
-            throw Failure(
-                description: """
-                    polars cannot be imported by \(python), and the tests read every file with it too: \
-                    install it with `\(python) -m pip install polars`. \(errorText)
-                    """)
-        default:
-            throw Failure(
-                description: "parquet_check.py \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(errorText)")
+        do {
+            return try ReferencePython.run("parquet_check.py", arguments)
+        } catch let failure as ReferencePython.Failure {
+            throw Failure(description: failure.description)
         }
     }
 }

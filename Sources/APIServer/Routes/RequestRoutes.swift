@@ -35,6 +35,22 @@ extension APIServer {
         ProblemDetails(.notFound, type: "request/not_found", detail: "no request with id '\(id)'")
     }
 
+    /// The checksum of the whole file a download belongs to (RFC 9530).
+    static let reprDigestHeader = HTTPField.Name("Repr-Digest")!
+
+    /// A query parameter that names one of `T`'s cases, or `defaultValue` when absent; 422 naming
+    /// the valid choices otherwise.
+    static func choice<T: RawRepresentable & CaseIterable>(_ request: Request, _ name: String, default defaultValue: T) throws -> T
+    where T.RawValue == String {
+        guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else { return defaultValue }
+        guard let value = T(rawValue: text.lowercased()) else {
+            throw ProblemDetails(
+                .unprocessableContent, type: "result/unknown_\(name)", detail: "unknown result \(name) '\(text.prefix(64))'", field: name,
+                validChoices: T.allCases.map(\.rawValue))
+        }
+        return value
+    }
+
     /// Marks the answer to a repeated submission (same `Idempotency-Key`, same content).
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
     static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key")!
@@ -82,7 +98,7 @@ extension APIServer {
         _ = try coordinator.registry.catalog.resolve(routing)
         let spool = configuration.uploadDirectory.appendingPathComponent("upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: spool) }
-        try await Self.spool(request, to: spool, limit: configuration.maxBodyBytes)
+        try await Self.spool(request, to: spool, limit: configuration.maxBodyBytes, decompressedLimit: configuration.maxDecompressedBytes)
         let format = InputFormat.detect(fileName: query.fileName, contentType: contentType)
         var reading = RecordReader.Configuration(format: format, smilesColumn: query.smilesColumn ?? "smiles", idColumn: query.idColumn)
         reading.maximumRecordBytes = 1 << 20
@@ -144,12 +160,8 @@ extension APIServer {
 
     private func result(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try Self.requestID(context)
-        let format = request.uri.queryParameters["format"].map(String.init) ?? "csv"
-        guard format == "csv" else {
-            throw ProblemDetails(
-                .unprocessableContent, type: "result/unknown_format", detail: "unknown result format '\(format)'", field: "format",
-                validChoices: ["csv"])
-        }
+        let format = try Self.choice(request, "format", default: ResultFormat.parquet)
+        let layout = try Self.choice(request, "layout", default: ResultLayout.wide)
         guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
         guard status.state.hasResult || status.state == .cancelled, let location = try await coordinator.store.resultLocation(of: id) else {
             throw ProblemDetails(
@@ -161,18 +173,23 @@ extension APIServer {
                         : "request \(id) is \(status.state.rawValue); its result is available once it completes",
                 state: status.state.rawValue)
         }
-        let url = try coordinator.blobs.fileURL(for: location.csvKey)
-        // The revision changes whenever the request does (a retry rebuilds the result), so it
-        // identifies this version of the file.
-        let etag = "\"\(id)-r\(status.revision)\""
-        let length = Int(location.byteCount)
+        let file = try await coordinator.resultFile(for: id, location: location, status: status, format: format, layout: layout)
+        let url = file.url
+        // The checksum identifies the bytes; without one (older results) the revision does, as it
+        // changes whenever the request does.
+        let etag = file.sha256.map { "\"\(FileDigest.hex(Array($0.prefix(16))))\"" } ?? "\"\(id)-r\(status.revision)-\(layout)-\(format)\""
+        let length = file.byteCount
+        let layoutSuffix = layout == .wide ? "" : ".\(layout.rawValue)"
         var headers: HTTPFields = [
-            .contentType: "text/csv; charset=utf-8",
+            .contentType: format.mediaType,
             .contentDisposition: DownloadHeaders.contentDisposition(
-                inputName: status.inputName, fallback: id.rawValue, suffix: location.partial ? ".partial.csv" : ".result.csv"),
+                inputName: status.inputName, fallback: id.rawValue,
+                suffix: (location.partial ? ".partial" : ".result") + layoutSuffix + ".\(format.fileExtension)"),
             .eTag: etag,
             .acceptRanges: "bytes",
         ]
+        // RFC 9530: lets a client check the whole file it assembled from ranges.
+        if let digest = file.sha256 { headers[Self.reprDigestHeader] = "sha-256=:\(Data(digest).base64EncodedString()):" }
         // A partial result must never pass for a whole one, whoever saves it under which name.
         if location.partial { headers[Self.partialResultHeader] = "true" }
         if let match = request.headers[.ifNoneMatch], match == etag || match == "*" {
