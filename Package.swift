@@ -31,16 +31,20 @@ let package = Package(
         // runs every descriptor and writer over thousands of molecules and millions of rows, and
         // unoptimised it would take minutes of the suite's time.
         .target(name: "Chemistry", swiftSettings: optimisedInDebug),
-        .target(name: "Proteins"),
+        // Optimised in debug builds too, like Chemistry: the suite checks every property over
+        // thousands of sequences and runs PCA over hundreds of dimensions.
+        .target(name: "Proteins", swiftSettings: optimisedInDebug),
         // Writes results as Parquet; depends on nothing, so it can be tested and reused alone.
         .target(name: "Parquet", swiftSettings: optimisedInDebug),
         // The system zlib, for gzip-compressed uploads.
         .systemLibrary(name: "CZlib"),
         .target(
             name: "Formats",
-            dependencies: ["BulkPredictCore", "Chemistry", "Parquet", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "BulkPredictCore", "Chemistry", "Proteins", "Parquet", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
-        .target(name: "Models", dependencies: ["BulkPredictCore", "Chemistry"]),
+        .target(name: "Models", dependencies: ["BulkPredictCore", "Chemistry", "Proteins"]),
         .target(
             name: "JobQueue",
             dependencies: [
@@ -54,7 +58,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "BulkPredictCore", "Formats", "Models", "JobQueue",
+                "BulkPredictCore", "Formats", "Models", "JobQueue", "Proteins", "Parquet",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "BulkPredictCLI",
             dependencies: [
-                "BulkPredictCore", "Formats", "Models", "JobQueue", "Engine", "APIServer", "Parquet",
+                "BulkPredictCore", "Formats", "Models", "JobQueue", "Engine", "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

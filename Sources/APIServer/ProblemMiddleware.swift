@@ -1,4 +1,5 @@
 import BulkPredictCore
+import Engine
 import Foundation
 import Hummingbird
 import JobQueue
@@ -37,12 +38,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let submission as SubmissionError:
             let status: HTTPResponse.Status =
                 switch submission.code {
-                case .invalidOption, .idempotencyKeyReused: .unprocessableContent
+                case .invalidOption, .idempotencyKeyReused, .limitExceeded, .wrongInputKind: .unprocessableContent
                 case .emptyInput, .unreadableInput, .malformedBody: .badRequest
                 case .tooLarge: .contentTooLarge
                 }
             return ProblemDetails(
                 status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)
+        case let unavailable as ResultUnavailable:
+            return ProblemDetails(.unprocessableContent, type: "result/unavailable", detail: unavailable.message)
         case let http as HTTPError:
             return ProblemDetails(http.status, type: "http/\(http.status.code)", detail: http.body ?? http.status.reasonPhrase)
         case let unavailable as JobStoreUnavailable:

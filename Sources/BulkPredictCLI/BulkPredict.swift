@@ -10,7 +10,7 @@ struct BulkPredict: AsyncParsableCommand {
         version: BulkPredictVersion.current,
         subcommands: [
             ServeCommand.self, WorkerCommand.self, PredictCommand.self, SubmitCommand.self, StatusCommand.self,
-            WatchCommand.self, CancelCommand.self, RetryCommand.self, DownloadCommand.self, ModelsCommand.self, BenchModelCommand.self, BenchParquetCommand.self,
+            WatchCommand.self, CancelCommand.self, RetryCommand.self, DownloadCommand.self, ModelsCommand.self, BenchModelCommand.self,
         ]
     )
 }

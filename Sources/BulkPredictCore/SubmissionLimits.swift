@@ -15,6 +15,12 @@ public struct SubmissionLimits: Sendable, Equatable {
     /// Most tasks one request may create (chunks × models): tiny chunks over a huge input would
     /// make the queue itself the bottleneck.
     public var maxTasks: Int = 100_000
+    /// Fewest protein sequences a submission must hold.
+    public var minSequences: Int = 1
+    /// Most protein sequences a submission may hold (also bounded by ``maxRecords``).
+    public var maxSequences: Int = 5_000_000
+    /// Longest accepted protein sequence, in residues.
+    public var maxSequenceLength: Int = 100_000
 
     /// Creates limits for a deployment whose workers have `globalParallelism` slots in all.
     public init(globalParallelism: Int) {
@@ -76,6 +82,12 @@ public struct SubmissionError: Error, Sendable, Equatable, CustomStringConvertib
         case malformedBody = "malformed_body"
         /// The `Idempotency-Key` was used before for a different submission (422).
         case idempotencyKeyReused = "idempotency_key_reused"
+        /// The input breaks a configured limit on its content, such as the number or length of
+        /// sequences (422); the message states the limit.
+        case limitExceeded = "limit_exceeded"
+        /// The input is of the wrong kind for the routed models, such as DNA sent to protein
+        /// models (422).
+        case wrongInputKind = "wrong_input_kind"
     }
 
     /// What kind of problem it is.

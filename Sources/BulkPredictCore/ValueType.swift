@@ -4,6 +4,10 @@ public enum ValueType: String, Sendable, Codable, CaseIterable {
     case int
     case double
     case string
+    /// A fixed-length vector of 32-bit floats, such as an embedding; its length is the column's
+    /// ``OutputColumn/dimension``. Vectors are kept out of the tables (a cell of hundreds of
+    /// numbers helps nobody) and are downloadable on their own, and projected at finalize.
+    case vector
 }
 
 /// One typed value that a model produced for one record.
@@ -12,6 +16,8 @@ public enum OutputValue: Sendable, Equatable {
     case int(Int64)
     case double(Double)
     case string(String)
+    /// A vector of 32-bit floats, for a ``ValueType/vector`` column.
+    case vector([Float])
     case null
 }
 
@@ -23,12 +29,15 @@ public struct OutputColumn: Sendable, Codable, Equatable {
     public var type: ValueType
     /// What the column means, for `GET /models` and the options endpoint.
     public var description: String?
+    /// The length of a ``ValueType/vector`` column; `nil` for the other types.
+    public var dimension: Int?
 
     /// Creates a column declaration.
-    public init(name: String, type: ValueType, description: String? = nil) {
+    public init(name: String, type: ValueType, description: String? = nil, dimension: Int? = nil) {
         self.name = name
         self.type = type
         self.description = description
+        self.dimension = dimension
     }
 }
 

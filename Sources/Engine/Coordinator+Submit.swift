@@ -2,6 +2,7 @@ import BulkPredictCore
 import Formats
 import Foundation
 import JobQueue
+import Proteins
 
 extension Coordinator {
     /// Accepts a submission whose records come from an uploaded file.
@@ -10,7 +11,16 @@ extension Coordinator {
     /// submission. The file is read once, streaming, into the stored input.
     /// - Returns: the request, and whether it existed already under the submission's idempotency key.
     /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
+    ///
+    /// The routed models decide how the file is read: as FASTA for protein models, as a molecule
+    /// file in `configuration`'s format otherwise.
     public func receive(_ submission: Submission, file: URL, reading configuration: RecordReader.Configuration) async throws -> SubmitReceipt {
+        if try registry.catalog.resolve(submission.routing).first?.input == .protein {
+            let reader = try ProteinRecordReader(url: file, limits: limits)
+            return try await submit(
+                submission, kind: .protein, columns: { ProteinRecordReader.passthroughColumns }, finish: { try reader.finish() }
+            ) { try reader.next() }
+        }
         let reader = try RecordReader(url: file, configuration: configuration)
         return try await submit(submission, kind: .smiles, columns: { reader.passthroughColumns }) { try reader.next() }
     }
@@ -24,8 +34,29 @@ extension Coordinator {
     /// Accepts a submission whose records are already in memory (a JSON body).
     /// - Returns: the request, and whether it existed already under the submission's idempotency key.
     /// - Throws: ``RoutingError``, ``SubmissionError``, or an I/O error.
+    ///
+    /// For protein models each record is a sequence: upper-cased, whitespace and one trailing `*`
+    /// removed, and checked like a FASTA record (a bad character or an empty sequence is an error
+    /// row; a sequence over the length limit refuses the submission).
     public func receive(_ submission: Submission, records: [InputRecord]) async throws -> SubmitReceipt {
         var iterator = records.makeIterator()
+        if try registry.catalog.resolve(submission.routing).first?.input == .protein {
+            var count = 0
+            return try await submit(submission, kind: .protein, columns: { [] }) {
+                guard var record = iterator.next() else { return nil }
+                count += 1
+                let checked = ProteinSequenceText.check(record.input)
+                record.input = checked.sequence
+                if record.error == nil { record.error = checked.error }
+                if checked.sequence.utf8.count > limits.maxSequenceLength {
+                    throw SubmissionError(
+                        code: .limitExceeded, field: "records",
+                        message:
+                            "sequence \(count) has \(checked.sequence.utf8.count) residues, more than the limit of \(limits.maxSequenceLength)")
+                }
+                return record
+            }
+        }
         return try await submit(submission, kind: .smiles, columns: { [] }) { iterator.next() }
     }
 
@@ -36,7 +67,8 @@ extension Coordinator {
     }
 
     private func submit(
-        _ submission: Submission, kind: InputKind, columns: () -> [String], next: () throws -> InputRecord?
+        _ submission: Submission, kind: InputKind, columns: () -> [String], finish: () throws -> Void = {},
+        next: () throws -> InputRecord?
     ) async throws -> SubmitReceipt {
         let models = try registry.catalog.resolve(submission.routing)
         let chunkSize = try limits.chunkSize(for: submission.chunkSize)
@@ -53,11 +85,13 @@ extension Coordinator {
                     throw SubmissionError(
                         code: .tooLarge, message: "the input has more than \(limits.maxRecords) records, the limit per request")
                 }
-                if record.error == nil, record.input.utf8.count > limits.maxRecordBytes {
+                // Sequences have their own length limit, checked by their readers.
+                if kind == .smiles, record.error == nil, record.input.utf8.count > limits.maxRecordBytes {
                     record.error = "record is longer than \(limits.maxRecordBytes) bytes"
                 }
                 try writer.append(record)
             }
+            try finish()
             guard writer.count > 0 else {
                 throw SubmissionError(code: .emptyInput, message: "the input holds no records")
             }

@@ -90,22 +90,32 @@ struct Finalizer: Sendable {
         let url = try coordinator.blobs.fileURL(for: key)
         let writer = try CSVResultWriter(url: url, columns: schema.columns.map(\.name))
         var hasErrors = false
+        let canonical = ResultSchema.canonicalSource(schema.models)
         do {
             let input = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: plan.inputKey))
             let cursors = try plan.jobs.enumerated().map { index, job in
                 try ChunkCursor(chunks: job.chunks, types: types[index], blobs: coordinator.blobs)
             }
             var row: [UInt8] = []
+            var models: [UInt8] = []
             for position in 0..<plan.recordCount {
                 row.removeAll(keepingCapacity: true)
+                models.removeAll(keepingCapacity: true)
                 row.append(contentsOf: String(position).utf8)
                 row.append(CSVCell.comma)
                 guard try input.appendCSVCells(to: &row, passthroughCount: schema.passthroughCount) else {
                     throw EngineError("stored input ended at record \(position) of \(plan.recordCount)")
                 }
-                for cursor in cursors where try cursor.appendNext(position: position, to: &row) {
+                for cursor in cursors where try cursor.appendNext(position: position, to: &models) {
                     hasErrors = true
                 }
+                if let canonical {
+                    // The model cells start with a comma each; the canonical SMILES is copied as
+                    // it is already written there (SMILES hold no commas or quotes).
+                    row.append(CSVCell.comma)
+                    row.append(contentsOf: CSVCell.cell(canonical.cell, inRow: models[...]))
+                }
+                row.append(contentsOf: models)
                 try writer.appendEncodedRow(row)
             }
             if try input.appendCSVCells(to: &row) {
@@ -116,6 +126,7 @@ struct Finalizer: Sendable {
             writer.discard()
             throw error
         }
+        if !schema.vectors.isEmpty { try VectorFiles.merge(plan, schema: schema, blobs: coordinator.blobs) }
         return MergeResult(
             csvKey: key, rowCount: writer.rowCount, byteCount: Int64(writer.byteCount), hasErrors: hasErrors,
             sha256: FileDigest.hex(try FileDigest.sha256(of: url)))
@@ -147,7 +158,8 @@ final class ChunkCursor {
             let message =
                 chunk.state == .cancelled
                 ? "cancelled before this record ran" : chunk.error ?? "the model did not produce a result for this record"
-            for _ in 0...types.count { row.append(CSVCell.comma) }
+            for type in types where type != .vector { row.append(CSVCell.comma) }
+            row.append(CSVCell.comma)
             CSVCell.append(message.utf8, to: &row)
             return true
         }

@@ -38,7 +38,9 @@ enum ResultFiles {
 
     /// The blob key of a derived file.
     static func key(request: String, format: ResultFormat, layout: ResultLayout) -> String {
-        "\(BlobKeys.resultExports(request))/result.\(layout.rawValue).\(format.fileExtension)"
+        // A bundle has no layout: one file whatever the layout asked for.
+        let name = format == .parquetbundle ? "result" : "result.\(layout.rawValue)"
+        return "\(BlobKeys.resultExports(request))/\(name).\(format.fileExtension)"
     }
 }
 
@@ -95,9 +97,22 @@ extension Coordinator {
                             }
                             let schema = try JSONDecoder().decode(ResultSchema.self, from: schemaData)
                             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                            try ResultExport.write(
-                                csv: csvURL, schema: schema, layout: layout, format: format, to: url,
-                                createdBy: "BulkPredict version \(BulkPredictVersion.current)", metadata: metadata)
+                            let createdBy = "BulkPredict version \(BulkPredictVersion.current)"
+                            if format == .parquetbundle {
+                                try ProjectionExports.writeBundle(
+                                    schema: schema, csv: csvURL, request: request, blobs: blobs, to: url, createdBy: createdBy)
+                            } else if layout == .embeddings {
+                                guard format == .parquet else {
+                                    throw ResultUnavailable(message: "embeddings are downloadable as Parquet (format=parquet)")
+                                }
+                                try ProjectionExports.writeEmbeddings(
+                                    schema: schema, csv: csvURL, request: request, blobs: blobs, to: url, createdBy: createdBy,
+                                    metadata: metadata)
+                            } else {
+                                try ResultExport.write(
+                                    csv: csvURL, schema: schema, layout: layout, format: format, to: url, createdBy: createdBy,
+                                    metadata: metadata)
+                            }
                             let digest = try FileDigest.sha256(of: url)
                             let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
                             let stamp = ResultFiles.Stamp(source: source, bytes: size, sha256: FileDigest.hex(digest))

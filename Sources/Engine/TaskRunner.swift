@@ -95,19 +95,21 @@ struct TaskRunner: Sendable {
 
     /// The outcome itself, or an error row when its values do not match the declared outputs: a
     /// value of the wrong type must never turn into a silently empty cell.
-    static func checked(_ outcome: RecordOutcome, against types: [ValueType]) -> RecordOutcome {
+    static func checked(_ outcome: RecordOutcome, against outputs: [OutputColumn]) -> RecordOutcome {
         guard case .values(let values) = outcome else { return outcome }
-        guard values.count == types.count else {
-            return .error("the model returned \(values.count) values for \(types.count) declared outputs")
+        guard values.count == outputs.count else {
+            return .error("the model returned \(values.count) values for \(outputs.count) declared outputs")
         }
-        for (index, (value, type)) in zip(values, types).enumerated() {
+        for (index, (value, output)) in zip(values, outputs).enumerated() {
             let matches: Bool =
-                switch (value, type) {
+                switch (value, output.type) {
                 case (.null, _), (.bool, .bool), (.int, .int), (.double, .double), (.string, .string): true
+                case (.vector(let vector), .vector): vector.count == output.dimension
                 default: false
                 }
             if !matches {
-                return .error("the model returned a value of the wrong type for output \(index + 1) (declared \(type.rawValue))")
+                let declared = output.type == .vector ? "a vector of \(output.dimension ?? 0)" : output.type.rawValue
+                return .error("the model returned a value of the wrong type for output \(index + 1) (declared \(declared))")
             }
         }
         return outcome
@@ -179,7 +181,7 @@ struct TaskRunner: Sendable {
         guard outcomes.count == inputs.count else {
             throw EngineError("the model returned \(outcomes.count) outcomes for \(inputs.count) records")
         }
-        let types = predictor.descriptor.outputs.map(\.type)
+        let outputs = predictor.descriptor.outputs
         let writer = try ChunkOutput.Writer(url: try coordinator.blobs.fileURL(for: outputKey))
         do {
             var next = outcomes.makeIterator()
@@ -189,7 +191,7 @@ struct TaskRunner: Sendable {
                 } else if let error = readErrors[position] {
                     try writer.append(.error(error))
                 } else if let outcome = next.next() {
-                    try writer.append(Self.checked(outcome, against: types))
+                    try writer.append(Self.checked(outcome, against: outputs))
                 }
             }
             try writer.close()

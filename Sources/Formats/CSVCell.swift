@@ -25,6 +25,25 @@ public enum CSVCell {
         line.append(quote)
     }
 
+    /// The bytes of cell `index` (as written, quotes included) of `row`, a run of cells that each
+    /// start with a comma; empty if the row has fewer cells.
+    public static func cell(_ index: Int, inRow row: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var current = -1
+        var start = row.startIndex
+        var quoted = false
+        for position in row.indices {
+            let byte = row[position]
+            if byte == quote {
+                quoted.toggle()
+            } else if byte == comma, !quoted {
+                if current == index { return row[start..<position] }
+                current += 1
+                start = position + 1
+            }
+        }
+        return current == index ? row[start...] : row[row.endIndex...]
+    }
+
     /// Appends a field of the system's own escaped format (see `FieldEscaping`) as one cell, without
     /// building a string: most fields need neither unescaping nor quoting and are copied as they are.
     public static func appendEscaped(_ field: ArraySlice<UInt8>, to line: inout [UInt8]) {

@@ -35,6 +35,7 @@ public final class CSVResultWriter {
             case .int(let number): line.append(contentsOf: String(number).utf8)
             case .double(let number): line.append(contentsOf: number.description.utf8)
             case .string(let text): Self.appendCell(text, to: &line)
+            case .vector(let vector): Self.appendCell(vector.map { "\($0)" }.joined(separator: " "), to: &line)
             }
         }
         line.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])

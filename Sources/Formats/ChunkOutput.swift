@@ -66,6 +66,7 @@ public enum ChunkOutput {
         case .int(let number): line.append(contentsOf: String(number).utf8)
         case .double(let number): line.append(contentsOf: number.description.utf8)
         case .string(let text): FieldEscaping.append(text, to: &line)
+        case .vector(let vector): line.append(contentsOf: VectorCoding.base64(vector).utf8)
         }
     }
 
@@ -76,6 +77,7 @@ public enum ChunkOutput {
         case .int: return Int64(String(decoding: field, as: UTF8.self)).map(OutputValue.int) ?? .null
         case .double: return Double(String(decoding: field, as: UTF8.self)).map(OutputValue.double) ?? .null
         case .string: return .string(FieldEscaping.decode(field))
+        case .vector: return VectorCoding.floats(base64: field).map(OutputValue.vector) ?? .null
         }
     }
 
@@ -112,7 +114,7 @@ public enum ChunkOutput {
                 throw StoredInputError(message: "damaged chunk output")
             }
             if marker == UInt8(ascii: "!") {
-                for _ in types { row.append(CSVCell.comma) }
+                for type in types where type != .vector { row.append(CSVCell.comma) }
                 row.append(CSVCell.comma)
                 CSVCell.appendEscaped(bytes.dropFirst(2), to: &row)
                 return true
@@ -123,12 +125,15 @@ public enum ChunkOutput {
                 guard let from = start else { throw StoredInputError(message: "damaged chunk output: expected \(types.count) values") }
                 let (field, next) = FieldEscaping.field(in: bytes, from: from)
                 start = next
+                // Vectors are not table cells; the merge writes them to their own files.
+                if type == .vector { continue }
                 row.append(CSVCell.comma)
                 if FieldEscaping.isNull(field) { continue }
                 switch type {
                 case .bool: row.append(contentsOf: field.first == UInt8(ascii: "1") ? Self.trueBytes : Self.falseBytes)
                 case .int, .double: row.append(contentsOf: field)
                 case .string: CSVCell.appendEscaped(field, to: &row)
+                case .vector: break
                 }
             }
             guard start == nil else { throw StoredInputError(message: "damaged chunk output: expected \(types.count) values") }

@@ -10,6 +10,9 @@ public enum ResultFormat: String, Sendable, CaseIterable {
     case csv
     /// One JSON object per line, typed values, `null` for nulls.
     case jsonl
+    /// A ProtSpace bundle (annotations and PCA projections, for protein maps); needs a request
+    /// with an embedding, and ignores the layout.
+    case parquetbundle
 
     /// The file name extension, without the dot.
     public var fileExtension: String { rawValue }
@@ -20,6 +23,7 @@ public enum ResultFormat: String, Sendable, CaseIterable {
         case .parquet: "application/vnd.apache.parquet"
         case .csv: "text/csv; charset=utf-8"
         case .jsonl: "application/jsonl; charset=utf-8"
+        case .parquetbundle: "application/octet-stream"
         }
     }
 
@@ -38,6 +42,9 @@ public enum ResultLayout: String, Sendable, CaseIterable {
     /// One row per record and model: `row`, `id`, `input`, `model`, `model_version`, the model's
     /// columns and `error`.
     case long
+    /// One row per record with its vectors (embeddings) spread over float columns: `row`, `id`,
+    /// then `<model>.<output>_<i>`; Parquet only.
+    case embeddings
 }
 
 /// Derives every downloadable form of a result from the merged wide CSV and its schema, streaming:
@@ -57,10 +64,13 @@ public enum ResultExport {
         csv: URL, schema: ResultSchema, layout: ResultLayout, format: ResultFormat, to destination: URL,
         createdBy: String, metadata: [(String, String)] = [], rowGroupBytes: Int = 32 << 20
     ) throws -> Int {
+        guard layout != .embeddings, format != .parquetbundle else {
+            throw StoredInputError(message: "\(layout.rawValue) \(format.rawValue) is not a table of the merged CSV")
+        }
         let plan = LayoutPlan(schema: schema, layout: layout)
         let sink: any TableSink =
             switch format {
-            case .parquet:
+            case .parquet, .parquetbundle:
                 try ParquetSink(
                     url: destination, columns: plan.columns, createdBy: createdBy, metadata: metadata, rowGroupBytes: rowGroupBytes)
             case .csv: try CSVSink(url: destination, columns: plan.columns)
@@ -113,6 +123,8 @@ public enum ResultExport {
             case .double: Double(String(decoding: field, as: UTF8.self)).map(OutputValue.double)
             case .bool:
                 field.elementsEqual("true".utf8) ? .bool(true) : field.elementsEqual("false".utf8) ? .bool(false) : nil
+            // Never a table column (see ResultSchema.wide).
+            case .vector: nil
             }
         guard let parsed else {
             throw StoredInputError(
@@ -139,7 +151,7 @@ struct LayoutPlan {
 
     init(schema: ResultSchema, layout: ResultLayout) {
         switch layout {
-        case .wide:
+        case .wide, .embeddings:
             columns = schema.columns.map { ($0.name, $0.type, $0.role != .row) }
             rows = [Row(copies: schema.columns.indices.map { ($0, $0) }, constants: [])]
         case .long:
@@ -210,7 +222,7 @@ final class ParquetSink: TableSink {
                     case .bool: .boolean
                     case .int: .int64
                     case .double: .double
-                    case .string: .string
+                    case .string, .vector: .string
                     }
                 return ParquetColumn(name: column.name, type: type, optional: column.optional)
             },
@@ -227,6 +239,7 @@ final class ParquetSink: TableSink {
                 case .int(let number): .int64(number)
                 case .double(let number): .double(number)
                 case .string(let text): .string(text)
+                case .vector(let vector): .string(vector.map { "\($0)" }.joined(separator: " "))
                 }
         }
         try writer.append(row: values)
@@ -278,6 +291,13 @@ final class JSONLinesSink: TableSink {
             // JSON has no NaN or infinity: such values become null rather than invalid JSON.
             case .double(let number): line.append(contentsOf: (number.isFinite ? number.description : "null").utf8)
             case .string(let text): JSONText.appendString(text, to: &line)
+            case .vector(let vector):
+                line.append(UInt8(ascii: "["))
+                for (position, value) in vector.enumerated() {
+                    if position > 0 { line.append(UInt8(ascii: ",")) }
+                    line.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
+                }
+                line.append(UInt8(ascii: "]"))
             }
         }
         line.append(contentsOf: "}\n".utf8)

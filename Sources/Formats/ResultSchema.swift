@@ -15,6 +15,8 @@ public struct ResultSchema: Sendable, Codable, Equatable {
         case passthrough
         /// The record as submitted (a SMILES, a sequence).
         case input
+        /// The molecule's canonical SMILES, copied from the first model that computes it.
+        case canonicalSMILES = "canonical_smiles"
         /// One declared output of one model.
         case value
         /// The reason one model has no values for the record.
@@ -75,11 +77,17 @@ public struct ResultSchema: Sendable, Codable, Equatable {
         self.columns = columns
     }
 
+    /// The output every model that computes a canonical SMILES declares.
+    public static let canonicalSMILESOutput = "canonical_smiles"
+
     /// The wide schema for `models` and the input's passthrough columns: `row`, `id`, the
-    /// passthrough columns, `input`, then each model's outputs and error. A passthrough column
-    /// whose name is taken by another column is called `input.<name>`, so nothing is lost.
+    /// passthrough columns, `input`, `canonical_smiles` when a model computes it, then each
+    /// model's outputs and error. A passthrough column whose name is taken by another column is
+    /// called `input.<name>`, so nothing is lost.
     public static func wide(requestID: String, models: [Model], passthrough: [String]) -> ResultSchema {
+        let canonical = canonicalSource(models)
         var taken: Set<String> = ["row", "id", "input"]
+        if canonical != nil { taken.insert(canonicalSMILESOutput) }
         for model in models {
             for output in model.outputs { taken.insert("\(model.id).\(output.name)") }
             taken.insert("\(model.id).error")
@@ -98,13 +106,36 @@ public struct ResultSchema: Sendable, Codable, Equatable {
             columns.append(Column(name: unique, type: .string, role: .passthrough))
         }
         columns.append(Column(name: "input", type: .string, role: .input))
+        if let canonical {
+            columns.append(Column(name: canonicalSMILESOutput, type: .string, role: .canonicalSMILES, model: models[canonical.model].id))
+        }
         for model in models {
-            for output in model.outputs {
+            // Vectors are not table cells: they are kept in their own files (see ``vectors``).
+            for output in model.outputs where output.type != .vector {
                 columns.append(Column(name: "\(model.id).\(output.name)", type: output.type, role: .value, model: model.id, output: output.name))
             }
             columns.append(Column(name: "\(model.id).error", type: .string, role: .error, model: model.id))
         }
         return ResultSchema(requestID: requestID, models: models, columns: columns)
+    }
+
+    /// The first model with a string output named `canonical_smiles`: its index, and the position
+    /// of that output among all model cells of a row (each model's outputs then its error).
+    public static func canonicalSource(_ models: [Model]) -> (model: Int, cell: Int)? {
+        var cell = 0
+        for (index, model) in models.enumerated() {
+            let cells = model.outputs.filter { $0.type != .vector }
+            if let output = cells.firstIndex(where: { $0.name == canonicalSMILESOutput && $0.type == .string }) {
+                return (index, cell + output)
+            }
+            cell += cells.count + 1
+        }
+        return nil
+    }
+
+    /// The vector outputs of the models, in order: each is merged into its own file.
+    public var vectors: [(model: String, output: OutputColumn)] {
+        models.flatMap { model in model.outputs.filter { $0.type == .vector }.map { (model.id, $0) } }
     }
 
     /// The number of passthrough columns.

@@ -15,6 +15,8 @@ extension CommandSession {
         case double(Double)
         case bool(Bool)
         case string(String)
+        /// An array of numbers, for a vector output.
+        case numbers([Double])
         case null
 
         init(from decoder: any Decoder) throws {
@@ -27,6 +29,8 @@ extension CommandSession {
                 self = .double(value)
             } else if let value = try? container.decode(Bool.self) {
                 self = .bool(value)
+            } else if let value = try? container.decode([Double].self) {
+                self = .numbers(value)
             } else {
                 self = .string(try container.decode(String.self))
             }
@@ -57,8 +61,10 @@ extension CommandSession {
             case (.double(let value), .double): converted.append(.double(value))
             case (.bool(let value), .bool): converted.append(.bool(value))
             case (.string(let value), .string): converted.append(.string(value))
+            case (.numbers(let value), .vector) where value.count == column.dimension:
+                converted.append(.vector(value.map(Float.init)))
             default:
-                return .answer(row: answer.row, .error("the model program's value for '\(column.name)' is not a \(column.type.rawValue)"))
+                return .answer(row: answer.row, .error("the model program's value for '\(column.name)' is not a \(column.type == .vector ? "list of \(column.dimension ?? 0) numbers" : column.type.rawValue)"))
             }
         }
         return .answer(row: answer.row, .values(converted))

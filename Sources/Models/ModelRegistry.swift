@@ -21,6 +21,8 @@ public struct ModelRegistry: Sendable {
         registry.catalog.recommend(Recommendation(target: "physchem", series: "basic", model: FormulaPredictor.defaultDescriptor.id))
         ChemistryModels.register(in: &registry)
         for recommendation in ChemistryModels.recommendations { registry.catalog.recommend(recommendation) }
+        ProteinModels.register(in: &registry)
+        for recommendation in ProteinModels.recommendations { registry.catalog.recommend(recommendation) }
         return registry
     }
 

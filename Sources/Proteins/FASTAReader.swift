@@ -209,10 +209,12 @@ public final class FASTAReader {
                 error: "invalid character \(Self.describe(invalid.bytes)) at position \(invalid.position) of the sequence")
         }
         if residueCount > configuration.maximumSequenceLength {
-            return FASTARecord(
+            var record = FASTARecord(
                 header: name, sequence: "",
                 error:
                     "the sequence has \(residueCount) residues, more than the limit of \(configuration.maximumSequenceLength)")
+            record.overLength = residueCount
+            return record
         }
         if residueCount == 0 {
             return FASTARecord(header: name, sequence: "", error: "the sequence is empty")

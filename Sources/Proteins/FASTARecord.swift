@@ -13,6 +13,9 @@ public struct FASTARecord: Sendable, Hashable {
     public var sequence: String
     /// Why the record cannot be used, or `nil` when it can.
     public var error: String?
+    /// The number of residues of a sequence refused for being longer than the reader's limit;
+    /// `nil` otherwise. Lets a caller treat the length limit as a limit on the whole input.
+    public var overLength: Int?
 
     /// Creates a record.
     public init(header: String, sequence: String, error: String? = nil) {

@@ -72,7 +72,7 @@ import Testing
                 #expect(defaultBytes == Array(try Data(contentsOf: try #require(files["wide-parquet"]))))
                 #expect(defaultHeaders[.contentType] == "application/vnd.apache.parquet")
 
-                let report = try ReferencePython.json(
+                let report = try await ReferencePython.json(
                     "result_check.py",
                     [
                         "--wide-csv", files["wide-csv"]!.path, "--wide-parquet", files["wide-parquet"]!.path,
@@ -154,6 +154,34 @@ import Testing
         }
     }
 
+    @Test func aModelThatComputesCanonicalSMILESFillsTheRequestLevelColumn() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        try await harness.withWorker {
+            try await harness.application().test(.router) { client in
+                let body = try JSONSerialization.data(withJSONObject: [
+                    "records": ["OCC", "c1ccccc1O", "nope", "C(=O)(O)C"], "models": ["chem.formula", "chem.descriptors"],
+                ])
+                let id: String = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(data: body)
+                ) { try #require(try $0.body.json()["id"] as? String) }
+                _ = try await harness.waitUntilTerminal(try #require(RequestID(id)))
+                let table = try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .get) { CSVTable($0.body.text) }
+                #expect(Array(table.header.prefix(4)) == ["row", "id", "input", "canonical_smiles"])
+                #expect(table.rows.map { $0[3] } == ["CCO", "Oc1ccccc1", "", "CC(=O)O"])
+                for row in 0..<4 {
+                    #expect(table.value(row, "canonical_smiles") == table.value(row, "chem.descriptors.canonical_smiles"))
+                }
+                // Long rows stay per model: the request-level column is not repeated there.
+                let long = try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv&layout=long", method: .get) {
+                    CSVTable($0.body.text)
+                }
+                #expect(!long.header.contains("chem.descriptors.canonical_smiles"))
+                #expect(long.rows.count == 8)
+            }
+        }
+    }
+
     @Test func derivedFilesAreRepeatableAndResumable() async throws {
         let harness = try Harness()
         defer { harness.remove() }
@@ -187,7 +215,7 @@ import Testing
             try await harness.application().test(.router) { client in
                 let id = try await Self.upload(client, harness)
                 for (query, field, choices) in [
-                    ("format=xlsx", "format", ["parquet", "csv", "jsonl"]), ("layout=tall", "layout", ["wide", "long"]),
+                    ("format=xlsx", "format", ["parquet", "csv", "jsonl", "parquetbundle"]), ("layout=tall", "layout", ["wide", "long", "embeddings"]),
                 ] {
                     try await client.execute(uri: "/api/v1/requests/\(id)/result?\(query)", method: .get) { response in
                         #expect(response.status == .unprocessableContent)

@@ -58,14 +58,17 @@ import Testing
     }
 
     @Test func routingProblemsAre422WithTheValidChoicesAndStoreNothing() async throws {
-        let targets = ["descriptors", "druglikeness", "physchem", "solubility"]
+        let targets = ["descriptors", "druglikeness", "physchem", "protein_embedding", "protein_properties", "solubility"]
         let harness = try Harness()
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
             let cases: [(Any, String, [String])] = [
                 (
                     ["records": ["C"], "models": ["chem.nope"]], "/problems/routing/unknown_model",
-                    ["chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol"]
+                    [
+                        "chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol",
+                        "protein.properties", "protein.composition",
+                    ]
                 ),
                 (["records": ["C"], "target": "toxicity"], "/problems/routing/unknown_target", targets),
                 (["records": ["C"], "target": "physchem", "series": "deluxe"], "/problems/routing/unknown_series", ["basic"]),
@@ -325,10 +328,16 @@ import Testing
                 let models = try #require(object["models"] as? [[String: Any]])
                 #expect(
                     models.map { $0["id"] as? String }
-                        == ["chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol"])
+                        == [
+                            "chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol",
+                            "protein.properties", "protein.composition",
+                        ])
                 let outputs = try #require(models[0]["outputs"] as? [[String: Any]])
                 #expect(outputs.map { $0["name"] as? String } == ["formula", "heavy_atoms", "mol_weight"])
-                #expect(object["targets"] as? [String] == ["descriptors", "druglikeness", "physchem", "solubility"])
+                #expect(
+                    object["targets"] as? [String] == [
+                        "descriptors", "druglikeness", "physchem", "protein_embedding", "protein_properties", "solubility",
+                    ])
             }
             _ = try await harness.coordinator.submit(
                 Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 2), records: (0..<5).map { _ in .init(id: nil, input: "C") })

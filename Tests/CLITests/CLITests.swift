@@ -20,7 +20,7 @@ import Testing
         #expect(table.header.last == "chem.formula.error")
     }
 
-    @Test func predictWritesTheFormatAndLayoutItsOptionsNameFromPlainOrGzipInput() throws {
+    @Test func predictWritesTheFormatAndLayoutItsOptionsNameFromPlainOrGzipInput() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let plain = SharedData.molecules("chembl_samples.csv")
@@ -44,7 +44,7 @@ import Testing
             #expect(result.status == 0, "\(name): \(result.stderr)")
             files[name] = output
         }
-        let report = try ReferencePython.json(
+        let report = try await ReferencePython.json(
             "result_check.py",
             [
                 "--wide-csv", files["wide.csv"]!, "--wide-parquet", files["wide.parquet"]!, "--long-csv", files["long.csv"]!,

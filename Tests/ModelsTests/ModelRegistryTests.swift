@@ -36,7 +36,8 @@ import Testing
             """)
         #expect(
             registry.catalog.models.map(\.id) == [
-                "chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol", "acme.formula",
+                "chem.formula", "diag.noop", "diag.cpu", "chem.descriptors", "chem.druglikeness", "chem.esol", "protein.properties",
+                "protein.composition", "acme.formula",
             ])
         #expect(
             try registry.catalog.resolve(RoutingSpec(target: "physchem", series: "acme")).map(\.id) == ["chem.formula", "acme.formula"])

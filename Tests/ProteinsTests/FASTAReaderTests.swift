@@ -143,12 +143,9 @@ struct FASTAReaderTests {
         let configuration = FASTAReader.Configuration(maximumSequenceLength: 5)
         let records = try ProteinFixtures.records(
             of: ">five\nMKVLL*\n>six\nMKV\nLLA\n>ok\nMK\n", configuration: configuration)
-        #expect(
-            records == [
-                FASTARecord(header: "five", sequence: "MKVLL"),
-                FASTARecord(header: "six", sequence: "", error: "the sequence has 6 residues, more than the limit of 5"),
-                FASTARecord(header: "ok", sequence: "MK"),
-            ])
+        var six = FASTARecord(header: "six", sequence: "", error: "the sequence has 6 residues, more than the limit of 5")
+        six.overLength = 6
+        #expect(records == [FASTARecord(header: "five", sequence: "MKVLL"), six, FASTARecord(header: "ok", sequence: "MK")])
     }
 
     @Test func fiveMegabyteLineIsStreamed() throws {
@@ -162,11 +159,9 @@ struct FASTAReaderTests {
         let url = try ProteinFixtures.write(bytes)
         defer { try? FileManager.default.removeItem(at: url) }
         let records = try ProteinFixtures.records(url)
-        #expect(
-            records == [
-                FASTARecord(header: "huge", sequence: "", error: "the sequence has 5000000 residues, more than the limit of 100000"),
-                FASTARecord(header: "after", sequence: "MKV"),
-            ])
+        var huge = FASTARecord(header: "huge", sequence: "", error: "the sequence has 5000000 residues, more than the limit of 100000")
+        huge.overLength = 5_000_000
+        #expect(records == [huge, FASTARecord(header: "after", sequence: "MKV")])
     }
 
     @Test func missingFileThrows() {

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark: BulkPredict's Parquet writer against pyarrow, writing the same table.
 
-    parquet_bench.py BULKPREDICT_BINARY ROWS [ROWS ...]
+    parquet_bench.py WRITER_BINARY ROWS [ROWS ...]
 
 For each row count, writes 20 typed columns (an int64 id, 4 int64, 8 double, 2 boolean, 3
 repeating-label and 2 unique string columns; every 17th row null in all nullable columns) with
-`bulkpredict bench-parquet` and with pyarrow, each in its own process, and reports wall time and
-peak resident memory (ru_maxrss of the child). pyarrow writes the table in record batches of 65,536
+Benchmarks/parquet-writer (the Swift writer alone) and with pyarrow, each in its own process, and reports wall time and
+peak resident memory (GNU time's %M). pyarrow writes the table in record batches of 65,536
 rows through pyarrow.parquet.ParquetWriter, so it too streams rather than holding the whole table;
 both use Snappy. Both files are read back with pyarrow and compared column by column, so the
 comparison is between writers that produce the same data.
@@ -56,14 +56,18 @@ def pyarrow_writer(rows, path):
 
 
 def measure(command):
-    """Runs command; returns (wall seconds, peak RSS in MiB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{command} failed with status {status}")
-    return wall, usage.ru_maxrss / 1024
+    """Runs command under /usr/bin/time; returns (wall seconds, peak RSS in MiB).
+
+    GNU time forks the command from its own small process: a child forked straight from this
+    Python process would inherit its peak RSS (Linux keeps it across exec), and this process grows
+    when it reads the files back.
+    """
+    with tempfile.NamedTemporaryFile("r") as report:
+        run = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", report.name] + command, stdout=subprocess.PIPE, text=True)
+        if run.returncode != 0:
+            raise SystemExit(f"{command} failed with status {run.returncode}")
+        wall, kilobytes = report.read().split()[-2:]
+    return float(wall), int(kilobytes) / 1024, run.stdout
 
 
 def same_contents(a, b):
@@ -80,19 +84,24 @@ def main():
         pyarrow_writer(int(sys.argv[2]), sys.argv[3])
         return
     binary, counts = sys.argv[1], [int(n) for n in sys.argv[2:]]
-    print("| rows × 20 columns | BulkPredict time | pyarrow time | time ratio | BulkPredict peak RSS | pyarrow peak RSS | file sizes (MiB) |")
+    print(
+        "| rows × 20 columns | BulkPredict time | pyarrow time (in-process) | time ratio (to in-process) "
+        "| BulkPredict peak RSS | pyarrow peak RSS | file sizes (MiB) |"
+    )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for rows in counts:
             ours, theirs = os.path.join(folder, "ours.parquet"), os.path.join(folder, "theirs.parquet")
-            our_time, our_rss = measure(["taskset", "-c", "0", binary, "bench-parquet", "--rows", str(rows), "--output", ours])
-            their_time, their_rss = measure(
+            our_time, our_rss, _ = measure(["taskset", "-c", "0", binary, str(rows), ours])
+            their_time, their_rss, their_output = measure(
                 ["taskset", "-c", "0", sys.executable, os.path.abspath(__file__), "--pyarrow-child", str(rows), theirs])
             if not same_contents(ours, theirs):
                 raise SystemExit(f"the two files of {rows} rows differ")
             sizes = f"{os.path.getsize(ours) / 2**20:.1f} / {os.path.getsize(theirs) / 2**20:.1f}"
+            their_writing = float(their_output.split()[-1])
             print(
-                f"| {rows:,} | {our_time:.2f} s | {their_time:.2f} s | {our_time / their_time:.2f}× "
+                f"| {rows:,} | {our_time:.2f} s | {their_time:.2f} s ({their_writing:.2f} s) "
+                f"| {our_time / their_time:.2f}× ({our_time / their_writing:.2f}×) "
                 f"| {our_rss:.0f} MiB | {their_rss:.0f} MiB | {sizes} |"
             )
 

@@ -179,7 +179,7 @@ extension APIServer {
         // changes whenever the request does.
         let etag = file.sha256.map { "\"\(FileDigest.hex(Array($0.prefix(16))))\"" } ?? "\"\(id)-r\(status.revision)-\(layout)-\(format)\""
         let length = file.byteCount
-        let layoutSuffix = layout == .wide ? "" : ".\(layout.rawValue)"
+        let layoutSuffix = layout == .wide || format == .parquetbundle ? "" : ".\(layout.rawValue)"
         var headers: HTTPFields = [
             .contentType: format.mediaType,
             .contentDisposition: DownloadHeaders.contentDisposition(
