@@ -27,6 +27,14 @@ public struct APIServer: Sendable {
         public var eventMinimumInterval: Duration = .milliseconds(250)
         /// Where uploads are spooled before they are read.
         public var uploadDirectory: URL
+        /// The folder of the web pages: `BULKPREDICT_WEB_DIR` when set (to work on the pages
+        /// without rebuilding), else the copy shipped with the server; `nil` serves no pages.
+        public var webDirectory: URL? = {
+            if let folder = ProcessInfo.processInfo.environment["BULKPREDICT_WEB_DIR"], !folder.isEmpty {
+                return URL(fileURLWithPath: folder)
+            }
+            return Bundle.module.url(forResource: "Web", withExtension: nil)
+        }()
 
         /// Creates a configuration that spools uploads in `uploadDirectory`.
         public init(uploadDirectory: URL) {
@@ -52,6 +60,8 @@ public struct APIServer: Sendable {
         addRequestRoutes(to: api)
         addEventRoutes(to: api)
         addModelRoutes(to: api)
+        addHelperRoutes(to: api)
+        addWebRoutes(to: router)
         return router
     }
 

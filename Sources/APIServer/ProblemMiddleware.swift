@@ -41,6 +41,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 case .invalidOption, .idempotencyKeyReused, .limitExceeded, .wrongInputKind: .unprocessableContent
                 case .emptyInput, .unreadableInput, .malformedBody: .badRequest
                 case .tooLarge: .contentTooLarge
+                case .quotaExceeded: .tooManyRequests
                 }
             return ProblemDetails(
                 status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)

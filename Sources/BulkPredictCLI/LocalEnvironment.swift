@@ -15,7 +15,8 @@ struct LocalEnvironment {
     /// Opens (creating if needed) the data directory and the store.
     init(
         dataDirectory: URL, database: String? = nil, blobDirectory: URL? = nil, maxRunningTasks: Int? = nil, concurrency: Int,
-        modelsConfig: String?, logger: Logger, mergeLease: Duration = .seconds(30)
+        modelsConfig: String?, logger: Logger, mergeLease: Duration = .seconds(30),
+        adjustLimits: (inout SubmissionLimits) -> Void = { _ in }
     ) async throws {
         self.dataDirectory = dataDirectory
         let registry: ModelRegistry
@@ -44,9 +45,9 @@ struct LocalEnvironment {
         // A request may ask for as many parallel tasks as the deployment can run: this process's
         // slots when it is alone, the global cap (or a generous bound) when workers come and go.
         let parallelism = maxRunningTasks ?? (database == nil ? concurrency : 1024)
-        coordinator = Coordinator(
-            store: store, blobs: blobs, registry: registry, limits: SubmissionLimits(globalParallelism: parallelism), logger: logger,
-            mergeLease: mergeLease)
+        var limits = SubmissionLimits(globalParallelism: parallelism)
+        adjustLimits(&limits)
+        coordinator = Coordinator(store: store, blobs: blobs, registry: registry, limits: limits, logger: logger, mergeLease: mergeLease)
     }
 
     var uploadDirectory: URL { dataDirectory.appendingPathComponent("uploads") }

@@ -21,6 +21,9 @@ public struct SubmissionLimits: Sendable, Equatable {
     public var maxSequences: Int = 5_000_000
     /// Longest accepted protein sequence, in residues.
     public var maxSequenceLength: Int = 100_000
+    /// Most records × models one owner may have in requests that have not finished; a submission
+    /// that would go beyond it is refused (429) until earlier ones finish.
+    public var maxInFlightRecordModels: Int = 100_000_000
 
     /// Creates limits for a deployment whose workers have `globalParallelism` slots in all.
     public init(globalParallelism: Int) {
@@ -88,6 +91,8 @@ public struct SubmissionError: Error, Sendable, Equatable, CustomStringConvertib
         /// The input is of the wrong kind for the routed models, such as DNA sent to protein
         /// models (422).
         case wrongInputKind = "wrong_input_kind"
+        /// The owner's requests in flight would exceed their quota (429).
+        case quotaExceeded = "quota_exceeded"
     }
 
     /// What kind of problem it is.

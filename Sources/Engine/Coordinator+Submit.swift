@@ -96,6 +96,15 @@ extension Coordinator {
                 throw SubmissionError(code: .emptyInput, message: "the input holds no records")
             }
             try limits.checkTaskCount(records: writer.count, chunkSize: chunkSize, models: models.count)
+            let usage = try await store.usage(owner: submission.owner)
+            let asked = writer.count * models.count
+            if usage.recordModels + asked > limits.maxInFlightRecordModels {
+                throw SubmissionError(
+                    code: .quotaExceeded,
+                    message:
+                        "this submission needs \(asked) records × models, and \(usage.recordModels) of the quota of \(limits.maxInFlightRecordModels) are in flight in \(usage.requests) unfinished requests; submit again when some finish, or cancel one"
+                )
+            }
             try writer.close()
             let names = columns()
             if !names.isEmpty {

@@ -69,6 +69,14 @@ public protocol JobStore: Sendable {
     /// Tasks of live requests that are waiting or running: the queue depth.
     func pendingTaskCount() async throws -> Int
 
+    /// What `owner` has in flight: requests not yet in a terminal state, and their records ×
+    /// models, which quotas are counted in.
+    func usage(owner: String) async throws -> OwnerUsage
+
+    /// For a queued request, its place in the queue: 1 plus the queued requests accepted before
+    /// it; `nil` once it is no longer queued (or unknown).
+    func queuePosition(of id: RequestID) async throws -> Int?
+
     /// Counts for monitoring: tasks of live requests by state, and requests by state.
     func statistics() async throws -> QueueStatistics
 

@@ -69,6 +69,28 @@ extension PostgresJobStore {
         }
     }
 
+    public func usage(owner: String) async throws -> OwnerUsage {
+        try await snapshot { db in
+            let row = try await db.row(
+                """
+                SELECT COUNT(*) AS requests,
+                       CAST(COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS BIGINT) AS record_models
+                FROM requests r WHERE r.owner = \(owner) AND r.state IN \(unescaped: SQL.liveRequests)
+                """, logger: logger)
+            return OwnerUsage(requests: try row?.get("requests", as: Int.self) ?? 0, recordModels: try row?.get("record_models", as: Int.self) ?? 0)
+        }
+    }
+
+    public func queuePosition(of id: RequestID) async throws -> Int? {
+        try await snapshot { db in
+            try await db.row(
+                """
+                SELECT 1 + (SELECT COUNT(*) FROM requests q WHERE q.state = 'queued' AND (q.created_at, q.seq) < (r.created_at, r.seq)) AS position
+                FROM requests r WHERE r.id = \(id.rawValue) AND r.state = 'queued'
+                """, logger: logger)?.get("position", as: Int.self)
+        }
+    }
+
     public func resultLocation(of id: RequestID) async throws -> MergeResult? {
         try await snapshot { db in
             guard

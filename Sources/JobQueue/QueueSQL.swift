@@ -14,6 +14,9 @@ enum SQL {
     /// can seek, where `NOT IN` would scan every task of the request.
     static let liveTasks = list(TaskState.allCases.filter { !$0.isTerminal })
 
+    /// Request states that may still change.
+    static let liveRequests = list(RequestState.allCases.filter { !$0.isTerminal })
+
     /// Names of the counters in `queue_counters`.
     enum Counter: String {
         case rescued = "tasks_rescued"

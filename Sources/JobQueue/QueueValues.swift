@@ -243,3 +243,17 @@ public struct QueueTotals: Sendable, Equatable {
         self.fencedWritesRejected = fencedWritesRejected
     }
 }
+
+/// What one owner has in flight.
+public struct OwnerUsage: Sendable, Equatable {
+    /// Requests not yet in a terminal state.
+    public var requests: Int
+    /// Their records × models.
+    public var recordModels: Int
+
+    /// Creates a usage snapshot.
+    public init(requests: Int, recordModels: Int) {
+        self.requests = requests
+        self.recordModels = recordModels
+    }
+}

@@ -18,6 +18,31 @@ extension SQLiteJobStore {
         }
     }
 
+    public func usage(owner: String) async throws -> OwnerUsage {
+        try await pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS requests,
+                           COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS record_models
+                    FROM requests r WHERE r.owner = ? AND r.state IN \(SQL.liveRequests)
+                    """, arguments: [owner])
+            return OwnerUsage(requests: row?["requests"] ?? 0, recordModels: row?["record_models"] ?? 0)
+        }
+    }
+
+    public func queuePosition(of id: RequestID) async throws -> Int? {
+        try await pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 + (SELECT COUNT(*) FROM requests q WHERE q.state = 'queued'
+                                  AND (q.created_at < r.created_at OR (q.created_at = r.created_at AND q.rowid < r.rowid)))
+                    FROM requests r WHERE r.id = ? AND r.state = 'queued'
+                    """, arguments: [id.rawValue])
+        }
+    }
+
     public func resultLocation(of id: RequestID) async throws -> MergeResult? {
         try await pool.read { db in
             guard

@@ -14,18 +14,22 @@ public struct Harness: Sendable {
     /// The coordinator over it.
     public let coordinator: Coordinator
 
-    /// Creates a deployment with `parallelism` global slots and the given registry.
+    /// Creates a deployment with `parallelism` global slots and the given registry; `adjust` may
+    /// change the submission limits.
     public init(
         parallelism: Int = 4, registry: ModelRegistry = .builtIn,
-        retryPolicy: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(10), maximumDelay: .milliseconds(50), jitter: 0.25)
+        retryPolicy: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(10), maximumDelay: .milliseconds(50), jitter: 0.25),
+        limits adjust: (inout SubmissionLimits) -> Void = { _ in }
     ) throws {
+        var limits = SubmissionLimits(globalParallelism: parallelism)
+        adjust(&limits)
         directory = try TemporaryDirectory()
         store = try SQLiteJobStore(url: directory.file("bulkpredict.sqlite"))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         coordinator = Coordinator(
             store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: registry,
-            limits: SubmissionLimits(globalParallelism: parallelism), logger: logger, retryPolicy: retryPolicy)
+            limits: limits, logger: logger, retryPolicy: retryPolicy)
     }
 
     /// A worker over this deployment with fast polling for tests.

@@ -55,6 +55,28 @@ import Testing
         #expect((report["long"] as? [String: Any])?["rows"] as? Int == 4_000)
     }
 
+    @Test func predictWritesAProtSpaceBundleFromFASTAAndEnforcesTheSequenceLimits() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = SharedData.proteins("PKSI.faa").path
+        let bundle = directory.file("pksi.parquetbundle").path
+        let result = try CommandRunner.run(["predict", input, "--model", "protein.composition", "--model", "protein.properties", "-o", bundle])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try await ReferencePython.json("protspace_check.py", [bundle, "--compact"])
+        #expect((report["problems"] as? [String]) == [], "\(report["problems"] ?? "")")
+        #expect((report["protspace_reader"] as? [String: Any])?["num_proteins"] as? Int == 10)
+        let short = try CommandRunner.run([
+            "predict", input, "--model", "protein.properties", "--max-sequence-length", "50", "-o", directory.file("x.csv").path,
+        ])
+        #expect(short.status != 0)
+        #expect(short.stderr.contains("more than the limit of 50"), "\(short.stderr)")
+        let few = try CommandRunner.run([
+            "predict", input, "--model", "protein.properties", "--min-sequences", "11", "-o", directory.file("y.csv").path,
+        ])
+        #expect(few.status != 0)
+        #expect(few.stderr.contains("the input has 10 sequences; at least 11 are needed"), "\(few.stderr)")
+    }
+
     @Test func errorsAreOneClearLineAndANonZeroExit() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -30,7 +30,7 @@ extension APIServer {
         let subscription = coordinator.hub.subscribe(id)
         defer { subscription.cancel() }
         var status = first
-        try await writer.write(Self.event("snapshot", status))
+        try await writer.write(Self.event("snapshot", status, queuePosition: try await position(of: status)))
         // A subscriber arriving after the end still gets the terminal event it waits for.
         if status.state.isTerminal { try await writer.write(Self.event("end", status)) }
         var lastWrite = ContinuousClock.now
@@ -43,7 +43,8 @@ extension APIServer {
             status = latest
             if status.revision != lastRevision {
                 lastRevision = status.revision
-                try await writer.write(Self.event(status.state.isTerminal ? "end" : "progress", status))
+                try await writer.write(
+                    Self.event(status.state.isTerminal ? "end" : "progress", status, queuePosition: try await position(of: status)))
                 lastWrite = ContinuousClock.now
             } else if ContinuousClock.now - lastWrite >= configuration.keepAlive {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
@@ -53,9 +54,14 @@ extension APIServer {
         try await writer.finish(nil)
     }
 
+    /// A queued request's place in the queue.
+    private func position(of status: RequestStatus) async throws -> Int? {
+        status.state == .queued ? try await coordinator.store.queuePosition(of: status.id) : nil
+    }
+
     /// One server-sent event whose id is the request's revision and whose data is its status.
-    static func event(_ name: String, _ status: RequestStatus) throws -> ByteBuffer {
-        let data = try JSONResponse.encoder.encode(StatusBody(status))
+    static func event(_ name: String, _ status: RequestStatus, queuePosition: Int? = nil) throws -> ByteBuffer {
+        let data = try JSONResponse.encoder.encode(StatusBody(status, queuePosition: queuePosition))
         var buffer = ByteBuffer(string: "id: \(status.revision)\nevent: \(name)\ndata: ")
         buffer.writeBytes(data)
         buffer.writeString("\n\n")

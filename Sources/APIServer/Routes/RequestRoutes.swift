@@ -12,7 +12,8 @@ extension APIServer {
         api.get("requests/:id") { request, context in
             let id = try Self.requestID(context)
             guard let status = try await coordinator.store.status(of: id, owner: owner(of: request)) else { throw Self.notFound(id) }
-            return try JSONResponse.make(StatusBody(status))
+            let position = status.state == .queued ? try await coordinator.store.queuePosition(of: id) : nil
+            return try JSONResponse.make(StatusBody(status, queuePosition: position))
         }
         api.delete("requests/:id") { request, context in try await self.cancel(request, context: context) }
         api.get("requests/:id/result") { request, context in try await self.result(request, context: context) }
@@ -114,7 +115,7 @@ extension APIServer {
         let offset = try Self.integer(query["offset"], name: "offset", range: 0...Int(Int32.max)) ?? 0
         let page = try await coordinator.store.list(owner: owner(of: request), limit: limit, offset: offset)
         return try JSONResponse.make(
-            ListBody(requests: page.requests.map(StatusBody.init), total: page.total, limit: limit, offset: offset))
+            ListBody(requests: page.requests.map { StatusBody($0) }, total: page.total, limit: limit, offset: offset))
     }
 
     private func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
