@@ -25,6 +25,9 @@ public struct APIServer: Sendable {
         /// are coalesced into one progress event, so a fast request cannot make its watchers
         /// hammer the store.
         public var eventMinimumInterval: Duration = .milliseconds(250)
+        /// How long the event stream of a cancelled request waits for its partial result before
+        /// the end event.
+        public var partialResultWait: Duration = .seconds(10)
         /// Where uploads are spooled before they are read.
         public var uploadDirectory: URL
         /// The folder of the web pages: `BULKPREDICT_WEB_DIR` when set (to work on the pages

@@ -135,6 +135,25 @@ import Testing
         }
     }
 
+    @Test func theEventStreamOfACancelledRequestEndsWithItsPartialResult() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .milliseconds(100)))
+        defer { harness.remove() }
+        try await harness.withWorker {
+            try await harness.application().test(.router) { client in
+                let (_, submitted) = try await submit(client, (0..<100).map { "C\($0)" }, models: ["test.slow"])
+                let id = try #require(submitted["id"] as? String)
+                try await Task.sleep(for: .milliseconds(300))
+                _ = try await client.execute(uri: "/api/v1/requests/\(id)?drain=10", method: .delete) { $0.status }
+                let stream = try await client.execute(uri: "/api/v1/requests/\(id)/events", method: .get) { SSEText($0.body.text) }
+                let end = try #require(stream.events.last)
+                #expect(end.name == "end")
+                let status = try #require(try JSONSerialization.jsonObject(with: Data(end.data.utf8)) as? [String: Any])
+                #expect(status["state"] as? String == "cancelled")
+                #expect((status["result"] as? [String: Any])?["partial"] as? Bool == true, "the end event names the partial result")
+            }
+        }
+    }
+
     @Test func thePagesAndTheirFilesAreServed() async throws {
         let harness = try Harness()
         defer { harness.remove() }

@@ -30,21 +30,38 @@ extension APIServer {
         let subscription = coordinator.hub.subscribe(id)
         defer { subscription.cancel() }
         var status = first
+        // A cancelled request's partial result is merged just after it becomes cancelled: the
+        // stream waits for it (briefly: with no worker running there is none) so that the end
+        // event can name it.
+        var cancelledSince: ContinuousClock.Instant?
+        func ended(_ status: RequestStatus) -> Bool {
+            guard status.state.isTerminal else { return false }
+            guard status.state == .cancelled, status.result == nil else { return true }
+            let since = cancelledSince ?? ContinuousClock.now
+            cancelledSince = since
+            return ContinuousClock.now - since >= configuration.partialResultWait
+        }
         try await writer.write(Self.event("snapshot", status, queuePosition: try await position(of: status)))
+        var sentEnd = false
         // A subscriber arriving after the end still gets the terminal event it waits for.
-        if status.state.isTerminal { try await writer.write(Self.event("end", status)) }
+        if ended(status) {
+            try await writer.write(Self.event("end", status))
+            sentEnd = true
+        }
         var lastWrite = ContinuousClock.now
         var lastRevision = status.revision
-        while !status.state.isTerminal, !Task.isCancelled, !Task.isShuttingDownGracefully {
+        while !sentEnd, !Task.isCancelled, !Task.isShuttingDownGracefully {
             let untilKeepAlive = configuration.keepAlive - (ContinuousClock.now - lastWrite)
             await subscription.wait(timeout: max(Duration.milliseconds(1), min(configuration.eventPoll, untilKeepAlive)))
             try await Task.sleep(for: configuration.eventMinimumInterval)
             guard let latest = try await coordinator.store.status(of: id, owner: owner) else { break }
             status = latest
-            if status.revision != lastRevision {
+            if ended(status) {
+                try await writer.write(Self.event("end", status))
+                sentEnd = true
+            } else if status.revision != lastRevision {
                 lastRevision = status.revision
-                try await writer.write(
-                    Self.event(status.state.isTerminal ? "end" : "progress", status, queuePosition: try await position(of: status)))
+                try await writer.write(Self.event("progress", status, queuePosition: try await position(of: status)))
                 lastWrite = ContinuousClock.now
             } else if ContinuousClock.now - lastWrite >= configuration.keepAlive {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
