@@ -33,25 +33,34 @@ extension APIServer {
         }
         var written = 0
         var inflater: GzipInflater?
-        var decided = false
+        // The first bytes, held until there are two: enough to recognise gzip by its magic
+        // number however the body happens to be split.
+        var head: [UInt8]? = []
+        let declaredGzip = declared == "gzip" || declared == "x-gzip"
+        func store(_ bytes: UnsafeRawBufferPointer) throws {
+            if let inflater {
+                try inflater.append(bytes) { try handle.write(contentsOf: $0) }
+            } else {
+                try handle.write(contentsOf: bytes)
+            }
+        }
+        func decide(_ start: [UInt8]) throws {
+            if declaredGzip || GzipInflater.looksCompressed(start) { inflater = try GzipInflater(limit: decompressedLimit) }
+            head = nil
+            try start.withUnsafeBytes { try store($0) }
+        }
         do {
             for try await buffer in request.body {
                 written += buffer.readableBytes
                 guard written <= limit else { throw tooLarge(limit) }
-                if !decided, buffer.readableBytes > 0 {
-                    decided = true
-                    if declared == "gzip" || declared == "x-gzip" || GzipInflater.looksCompressed(buffer.readableBytesView.prefix(2)) {
-                        inflater = try GzipInflater(limit: decompressedLimit)
-                    }
+                if var start = head {
+                    start.append(contentsOf: buffer.readableBytesView)
+                    if start.count >= 2 { try decide(start) } else { head = start }
+                    continue
                 }
-                if let inflater {
-                    try buffer.withUnsafeReadableBytes { bytes in
-                        try inflater.append(bytes) { try handle.write(contentsOf: $0) }
-                    }
-                } else {
-                    try handle.write(contentsOf: buffer.readableBytesView)
-                }
+                try buffer.withUnsafeReadableBytes { try store($0) }
             }
+            if let start = head, !start.isEmpty || declaredGzip { try decide(start) }
             try inflater?.finish()
         } catch let error as GzipError {
             if case .tooLarge(let cap) = error {
@@ -60,6 +69,31 @@ extension APIServer {
                     detail: "the upload decompresses to more than \(cap) bytes, the limit for compressed uploads")
             }
             throw ProblemDetails(.badRequest, type: "submission/bad_compression", detail: "the upload could not be decompressed: \(error)")
+        }
+    }
+
+    /// A collected body as sent, or decompressed when it came with `Content-Encoding: gzip`
+    /// (413 past `limit` decompressed, 400 for damaged gzip, 415 for another encoding).
+    static func decoded(_ body: Data, of request: Request, limit: Int) throws -> Data {
+        let declared = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
+        switch declared {
+        case "identity": return body
+        case "gzip", "x-gzip":
+            var plain = Data()
+            do {
+                let inflater = try GzipInflater(limit: limit)
+                try body.withUnsafeBytes { bytes in try inflater.append(bytes) { plain.append(contentsOf: $0) } }
+                try inflater.finish()
+            } catch let error as GzipError {
+                if case .tooLarge = error { throw tooLarge(limit) }
+                throw ProblemDetails(.badRequest, type: "submission/bad_compression", detail: "the body could not be decompressed: \(error)")
+            }
+            return plain
+        default:
+            throw ProblemDetails(
+                .unsupportedMediaType, type: "submission/unsupported_encoding",
+                detail: "Content-Encoding '\(declared.prefix(64))' is not supported; send the body as it is or gzip-compressed",
+                validChoices: ["gzip", "identity"])
         }
     }
 

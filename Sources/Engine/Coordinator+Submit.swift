@@ -41,20 +41,18 @@ extension Coordinator {
     public func receive(_ submission: Submission, records: [InputRecord]) async throws -> SubmitReceipt {
         var iterator = records.makeIterator()
         if try registry.catalog.resolve(submission.routing).first?.input == .protein {
-            var count = 0
-            return try await submit(submission, kind: .protein, columns: { [] }) {
-                guard var record = iterator.next() else { return nil }
-                count += 1
+            let rules = ProteinInputRules(limits: limits)
+            return try await submit(submission, kind: .protein, columns: { [] }, finish: { try rules.finish() }) {
+                guard let record = iterator.next() else { return nil }
                 let checked = ProteinSequenceText.check(record.input)
-                record.input = checked.sequence
-                if record.error == nil { record.error = checked.error }
-                if checked.sequence.utf8.count > limits.maxSequenceLength {
-                    throw SubmissionError(
-                        code: .limitExceeded, field: "records",
-                        message:
-                            "sequence \(count) has \(checked.sequence.utf8.count) residues, more than the limit of \(limits.maxSequenceLength)")
-                }
-                return record
+                var fasta = FASTARecord(header: record.id ?? "", sequence: checked.error == nil ? checked.sequence : "", error: record.error ?? checked.error)
+                if checked.sequence.utf8.count > limits.maxSequenceLength { fasta.overLength = checked.sequence.utf8.count }
+                var admitted = try rules.admit(fasta)
+                // The record keeps its own id and its sequence as given (cleaned); JSON has no header.
+                admitted.id = record.id
+                admitted.input = checked.sequence
+                admitted.passthrough = []
+                return admitted
             }
         }
         return try await submit(submission, kind: .smiles, columns: { [] }) { iterator.next() }
@@ -96,15 +94,6 @@ extension Coordinator {
                 throw SubmissionError(code: .emptyInput, message: "the input holds no records")
             }
             try limits.checkTaskCount(records: writer.count, chunkSize: chunkSize, models: models.count)
-            let usage = try await store.usage(owner: submission.owner)
-            let asked = writer.count * models.count
-            if usage.recordModels + asked > limits.maxInFlightRecordModels {
-                throw SubmissionError(
-                    code: .quotaExceeded,
-                    message:
-                        "this submission needs \(asked) records × models, and \(usage.recordModels) of the quota of \(limits.maxInFlightRecordModels) are in flight in \(usage.requests) unfinished requests; submit again when some finish, or cancel one"
-                )
-            }
             try writer.close()
             let names = columns()
             if !names.isEmpty {
@@ -119,13 +108,22 @@ extension Coordinator {
         let request = NewRequest(
             id: id, owner: submission.owner, inputKind: kind, inputName: submission.inputName, inputKey: inputKey,
             recordCount: writer.count, chunkSize: chunkSize, maxParallel: maxParallel, models: models,
-            chunkOffsets: writer.chunkOffsets, idempotencyKey: submission.idempotencyKey, fingerprint: fingerprint?.value)
+            chunkOffsets: writer.chunkOffsets, idempotencyKey: submission.idempotencyKey, fingerprint: fingerprint?.value,
+            quota: limits.maxInFlightRecordModels)
         let outcome: SubmitOutcome
         do {
             outcome = try await store.submit(request)
         } catch {
             try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")
             throw error
+        }
+        if case .overQuota(let usage) = outcome {
+            try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")
+            throw SubmissionError(
+                code: .quotaExceeded,
+                message:
+                    "this submission needs \(writer.count * models.count) records × models, and \(usage.recordModels) of the quota of \(limits.maxInFlightRecordModels) are in flight in \(usage.requests) unfinished requests; submit again when some finish, or cancel one"
+            )
         }
         if case .existing(let existing, let storedFingerprint) = outcome {
             // A repeat stores nothing new: the first request stands.

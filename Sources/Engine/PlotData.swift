@@ -86,8 +86,7 @@ extension Coordinator {
         _ id: RequestID, location: MergeResult, x: String?, y: String?, color: String?, limit: Int
     ) async throws -> PlotData {
         let request = id.rawValue
-        let schemaURL = try blobs.fileURL(for: BlobKeys.resultSchema(request))
-        let schema = try JSONDecoder().decode(ResultSchema.self, from: Data(contentsOf: schemaURL))
+        let schema = try await resultSchema(for: id, location: location)
         let csv = try blobs.fileURL(for: location.csvKey)
         let projection = try schema.vectors.first.map { model, output in
             try blobs.fileURL(for: VectorFiles.projectionKey(request, model: model, output: output.name))
@@ -97,8 +96,16 @@ extension Coordinator {
         let colorable = schema.columns.filter { $0.role != .input && $0.role != .row }.map(\.name)
         let defaultX = projection != nil ? PlotData.projectionAxes[0] : numeric.first { $0 != "row" } ?? "row"
         let defaultY = projection != nil ? PlotData.projectionAxes[1] : numeric.filter { $0 != "row" }.dropFirst().first ?? numeric.first ?? "row"
-        let xName = x ?? defaultX
-        let yName = y ?? defaultY
+        // Browsers encode a space in a query as `+` (HTML forms, URLSearchParams): a name that is
+        // not a column as given is tried with its `+` read as spaces (`PCA+1` for `PCA 1`).
+        func resolved(_ name: String?, among names: [String]) -> String? {
+            guard let name, !names.contains(name) else { return name }
+            let spaced = name.replacingOccurrences(of: "+", with: " ")
+            return names.contains(spaced) ? spaced : name
+        }
+        let xName = resolved(x, among: axes) ?? defaultX
+        let yName = resolved(y, among: axes) ?? defaultY
+        let color = resolved(color, among: colorable)
         for (name, field) in [(xName, "x"), (yName, "y")] where !axes.contains(name) {
             throw PlotRequestError(message: "'\(name)' is not a numeric column of this result", field: field, validChoices: axes)
         }

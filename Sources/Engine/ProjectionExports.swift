@@ -15,6 +15,8 @@ public struct ResultUnavailable: Error, Sendable, CustomStringConvertible {
 enum ProjectionExports {
     /// The separator between the Parquet files of a ProtSpace bundle.
     static let bundleDelimiter = Array("---PARQUET_DELIMITER---".utf8)
+    /// Most header annotations that become columns of a bundle.
+    static let maximumHeaderAnnotations = 64
     /// Annotation columns the viewer reserves for the projection table.
     static let reservedNames: Set<String> = ["x", "y", "z", "projection_name", "identifier", "protein_id"]
 
@@ -93,7 +95,12 @@ enum ProjectionExports {
         var projections: [(name: String, dimensions: Int, info: String, url: URL)] = []
         for (model, output) in vectors {
             let infoURL = try blobs.fileURL(for: VectorFiles.projectionInfoKey(request, model: model, output: output.name))
-            let info = try JSONDecoder().decode(VectorFiles.Projection.self, from: Data(contentsOf: infoURL))
+            let info: VectorFiles.Projection
+            do {
+                info = try JSONDecoder().decode(VectorFiles.Projection.self, from: Data(contentsOf: infoURL))
+            } catch {
+                throw EngineError("the projection of \(model).\(output.name) cannot be read: \(error)")
+            }
             let url = try blobs.fileURL(for: VectorFiles.projectionKey(request, model: model, output: output.name))
             for dimensions in [2, 3] where info.components >= dimensions {
                 let name = vectors.count == 1 ? "PCA_\(dimensions)" : "\(model).\(output.name) PCA_\(dimensions)"
@@ -169,14 +176,28 @@ enum ProjectionExports {
             let table = try ResultCSVReader(url: csv)
             _ = try table.next()
             while try table.next() {
-                for annotation in FASTAHeader(parsing: table.string(headerColumn)).annotations where seen.insert(annotation.name).inserted {
+                // NCBI headers may carry any `[name=value]`: the first names seen become columns,
+                // up to a bound, so hostile headers cannot make the table as wide as it is long.
+                for annotation in FASTAHeader(parsing: table.string(headerColumn)).annotations
+                where headerNames.count < maximumHeaderAnnotations && seen.insert(annotation.name).inserted {
                     headerNames.append(annotation.name)
                 }
             }
         }
         // A header annotation may be named like a column the viewer reserves (NCBI headers carry
-        // `[protein_id=…]`): such columns are called `header_<name>`.
-        let headerColumnNames = headerNames.map { reservedNames.contains($0) ? "header_\($0)" : $0 }
+        // `[protein_id=…]`): such columns are called `header_<name>` (with a number if even that
+        // is taken).
+        var columnNames: Set<String> = reservedNames
+        let headerColumnNames = headerNames.map { name in
+            var candidate = reservedNames.contains(name) ? "header_\(name)" : name
+            var counter = 2
+            while columnNames.contains(candidate) {
+                candidate = "header_\(name)_\(counter)"
+                counter += 1
+            }
+            columnNames.insert(candidate)
+            return candidate
+        }
         // Model outputs, named without the model where that stays unambiguous.
         let outputs = schema.columns.enumerated().filter { $0.element.role == .value }
         let shortNames = outputs.map { $0.element.output ?? $0.element.name }

@@ -83,7 +83,7 @@ extension Coordinator {
         {
             return ResultFile(url: url, byteCount: size, sha256: FileDigest.bytes(hex: stamp.sha256), format: format, layout: layout)
         }
-        let schemaURL = try blobs.fileURL(for: BlobKeys.resultSchema(request))
+        let schema = try await resultSchema(for: id, location: location)
         let metadata = Self.metadata(status: status, layout: layout, partial: location.partial, source: location.sha256)
         return try await exports.run(key) {
             // Deriving a large result takes seconds of CPU: it runs on its own thread, off the pool
@@ -92,10 +92,6 @@ extension Coordinator {
                 Thread.detachNewThread {
                     continuation.resume(
                         with: Result {
-                            guard let schemaData = try? Data(contentsOf: schemaURL) else {
-                                throw EngineError("the result of \(request) has no schema; retry the request to rebuild it")
-                            }
-                            let schema = try JSONDecoder().decode(ResultSchema.self, from: schemaData)
                             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                             let createdBy = "BulkPredict version \(BulkPredictVersion.current)"
                             if format == .parquetbundle {
@@ -141,5 +137,39 @@ extension Coordinator {
         if let name = status.inputName { pairs.append(("bulkpredict.input_name", name)) }
         if let source { pairs.append(("bulkpredict.source_csv_sha256", source)) }
         return pairs
+    }
+}
+
+extension Coordinator {
+    /// The schema of request `id`'s merged result: the one the merge wrote, or for a result
+    /// merged before schemas were written, one rebuilt from the CSV's header and the models of
+    /// the request (when they are still registered with the same outputs).
+    /// - Throws: ``ResultUnavailable`` when neither is possible; ``EngineError`` when the stored
+    ///   schema is damaged.
+    func resultSchema(for id: RequestID, location: MergeResult) async throws -> ResultSchema {
+        let url = try blobs.fileURL(for: BlobKeys.resultSchema(id.rawValue))
+        if let data = try? Data(contentsOf: url) {
+            do {
+                return try JSONDecoder().decode(ResultSchema.self, from: data)
+            } catch {
+                throw EngineError("the schema of the result of \(id) cannot be read: \(error)")
+            }
+        }
+        let unavailable = ResultUnavailable(
+            message:
+                "the result of \(id) was written by an earlier version without a description of its columns, and its models have changed since; download it with format=csv")
+        guard let status = try await store.status(of: id, owner: nil) else { throw unavailable }
+        let reader = try ResultCSVReader(url: try blobs.fileURL(for: location.csvKey))
+        guard try reader.next() else { throw unavailable }
+        let header = (0..<reader.fieldCount).map(reader.string)
+        guard let inputIndex = header.firstIndex(of: "input"), inputIndex >= 2 else { throw unavailable }
+        var models: [ResultSchema.Model] = []
+        for job in status.jobs {
+            guard let model = registry.catalog.model(job.model) else { throw unavailable }
+            models.append(ResultSchema.Model(id: job.model, version: job.modelVersion, outputs: model.outputs))
+        }
+        let schema = ResultSchema.wide(requestID: id.rawValue, models: models, passthrough: Array(header[2..<inputIndex]))
+        guard schema.columns.map(\.name) == header else { throw unavailable }
+        return schema
     }
 }

@@ -50,7 +50,9 @@ enum VectorFiles {
     /// Writes every vector output of `plan`'s models, then projects each.
     static func merge(_ plan: MergePlan, schema: ResultSchema, blobs: any BlobStore) throws {
         let request = plan.requestID.rawValue
-        try blobs.removeAll(prefix: "results/\(request)/vectors")
+        // Every file is written under a temporary name and renamed, and nothing is deleted first:
+        // a merge that lost its lease and one that took it over may both be writing here, and
+        // each must find its own files whole.
         for (jobIndex, job) in plan.jobs.enumerated() {
             let outputs = schema.models[jobIndex].outputs
             for (outputIndex, output) in outputs.enumerated() where output.type == .vector {

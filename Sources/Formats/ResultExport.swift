@@ -160,15 +160,16 @@ struct LayoutPlan {
             // One column per output name; two models that declare the same name with different
             // types keep separate, prefixed columns rather than one column of mixed type.
             var typesByName: [String: Set<ValueType>] = [:]
+            // Vectors are not table columns (see ResultSchema.wide).
             for model in schema.models {
-                for output in model.outputs { typesByName[output.name, default: []].insert(output.type) }
+                for output in model.outputs where output.type != .vector { typesByName[output.name, default: []].insert(output.type) }
             }
             var columnByKey: [String: Int] = [:]
             func key(model: String, output: OutputColumn) -> String {
                 typesByName[output.name, default: []].count > 1 ? "\(model).\(output.name)" : output.name
             }
             for model in schema.models {
-                for output in model.outputs {
+                for output in model.outputs where output.type != .vector {
                     let name = key(model: model.id, output: output)
                     if columnByKey[name] == nil {
                         columnByKey[name] = columns.count

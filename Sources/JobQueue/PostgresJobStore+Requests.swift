@@ -5,7 +5,25 @@ import PostgresNIO
 extension PostgresJobStore {
     @discardableResult
     public func submit(_ request: NewRequest) async throws -> SubmitOutcome {
+        do {
+            return try await insert(request)
+        } catch let refusal as QuotaRefusal {
+            return .overQuota(refusal.usage)
+        }
+    }
+
+    /// Raised inside the submit transaction to roll the insert back when the quota is exceeded.
+    private struct QuotaRefusal: Error {
+        let usage: OwnerUsage
+    }
+
+    private func insert(_ request: NewRequest) async throws -> SubmitOutcome {
         try await transaction { db in
+            // Submissions of one owner take turns, so two of them cannot both pass the quota
+            // check on a count that includes neither.
+            if request.quota != nil {
+                try await db.run("SELECT pg_advisory_xact_lock(hashtext(\(request.owner)))", logger: logger)
+            }
             // A racing submission under the same key makes this insert wait for it, then do nothing.
             let inserted = try await db.changes(
                 """
@@ -24,6 +42,17 @@ extension PostgresJobStore {
                     return .existing(id, fingerprint: try existing.get("fingerprint", as: String?.self))
                 }
                 throw PostgresStoreError("the request under idempotency key '\(key)' vanished")
+            }
+            if let quota = request.quota {
+                let row = try await db.row(
+                    """
+                    SELECT COUNT(*) AS requests,
+                           CAST(COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS BIGINT) AS record_models
+                    FROM requests r WHERE r.owner = \(request.owner) AND r.state IN \(unescaped: SQL.liveRequests) AND r.id <> \(request.id.rawValue)
+                    """, logger: logger)
+                let usage = OwnerUsage(
+                    requests: try row?.get("requests", as: Int.self) ?? 0, recordModels: try row?.get("record_models", as: Int.self) ?? 0)
+                if usage.recordModels + request.recordCount * request.models.count > quota { throw QuotaRefusal(usage: usage) }
             }
             let starts = request.chunkOffsets.indices.map { $0 * request.chunkSize }
             let counts = starts.map { min(request.chunkSize, request.recordCount - $0) }

@@ -104,10 +104,41 @@ extension PostgresJobStore {
         (4, ["ALTER TABLE requests ADD COLUMN result_sha256 TEXT"]),
     ]
 
+    /// How long starting up waits for a first connection before giving up with an explanation.
+    static let startupConnectionWait: Duration = .seconds(15)
+
     /// Applies the migrations this database has not seen yet. Processes starting together take
     /// turns on an advisory lock, so each migration runs exactly once.
+    ///
+    /// The wait for a connection is bounded: a server that never completes the handshake (such as
+    /// one without TLS under `sslmode=require`) must not hang the process that starts.
     func migrate() async throws {
+        let acquired = Acquired()
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await self.migrateUnbounded(acquired: acquired)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: Self.startupConnectionWait)
+                guard acquired.value else {
+                    throw JobStoreUnavailable(
+                        "no connection within \(Self.startupConnectionWait): check the host, the port and sslmode (a server without TLS never answers sslmode=require)")
+                }
+                return false
+            }
+            while let migrated = try await group.next() {
+                if migrated {
+                    group.cancelAll()
+                    return
+                }
+            }
+        }
+    }
+
+    private func migrateUnbounded(acquired: Acquired) async throws {
         try await client.withConnection { connection in
+            acquired.set()
             try await connection.run("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: logger)
             do {
                 try await connection.run(

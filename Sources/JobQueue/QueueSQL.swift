@@ -17,6 +17,16 @@ enum SQL {
     /// Request states that may still change.
     static let liveRequests = list(RequestState.allCases.filter { !$0.isTerminal })
 
+    /// An owner's unfinished requests and their records × models (`?` is the owner), the same
+    /// text for both databases once the placeholder is filled.
+    static func usage(owner placeholder: String) -> String {
+        """
+        SELECT COUNT(*) AS requests,
+               CAST(COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS BIGINT) AS record_models
+        FROM requests r WHERE r.owner = \(placeholder) AND r.state IN \(liveRequests)
+        """
+    }
+
     /// Names of the counters in `queue_counters`.
     enum Counter: String {
         case rescued = "tasks_rescued"

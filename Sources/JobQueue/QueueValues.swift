@@ -28,13 +28,18 @@ public struct NewRequest: Sendable {
     /// A digest of everything the submission asked for (records and options), to tell a repeat of
     /// the same submission from a different one that reuses a key.
     public var fingerprint: String?
+    /// The owner's quota of records × models in unfinished requests, checked in the same
+    /// transaction as the insert (after the idempotency key, so a repeat is never refused);
+    /// `nil` for none.
+    public var quota: Int?
 
     /// Creates a new request.
     public init(
         id: RequestID, owner: String, inputKind: InputKind, inputName: String?, inputKey: String, recordCount: Int,
         chunkSize: Int, maxParallel: Int, models: [ModelDescriptor], chunkOffsets: [UInt64], idempotencyKey: String? = nil,
-        fingerprint: String? = nil
+        fingerprint: String? = nil, quota: Int? = nil
     ) {
+        self.quota = quota
         self.idempotencyKey = idempotencyKey
         self.fingerprint = fingerprint
         self.id = id
@@ -56,6 +61,8 @@ public enum SubmitOutcome: Sendable, Equatable {
     case created
     /// The owner already has a request under this idempotency key; nothing was stored.
     case existing(RequestID, fingerprint: String?)
+    /// Storing it would take the owner past ``NewRequest/quota``; nothing was stored.
+    case overQuota(OwnerUsage)
 }
 
 /// A task a worker holds: what to run, and the token that proves the claim is current.

@@ -20,15 +20,13 @@ extension SQLiteJobStore {
 
     public func usage(owner: String) async throws -> OwnerUsage {
         try await pool.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS requests,
-                           COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS record_models
-                    FROM requests r WHERE r.owner = ? AND r.state IN \(SQL.liveRequests)
-                    """, arguments: [owner])
-            return OwnerUsage(requests: row?["requests"] ?? 0, recordModels: row?["record_models"] ?? 0)
+            try Self.usage(db, owner: owner)
         }
+    }
+
+    static func usage(_ db: Database, owner: String) throws -> OwnerUsage {
+        let row = try Row.fetchOne(db, sql: SQL.usage(owner: "?"), arguments: [owner])
+        return OwnerUsage(requests: row?["requests"] ?? 0, recordModels: row?["record_models"] ?? 0)
     }
 
     public func queuePosition(of id: RequestID) async throws -> Int? {

@@ -12,6 +12,11 @@ extension SQLiteJobStore {
             {
                 return .existing(id, fingerprint: existing["fingerprint"])
             }
+            // BEGIN IMMEDIATE serialises writers, so no other submission can slip in between.
+            if let quota = request.quota {
+                let usage = try Self.usage(db, owner: request.owner)
+                if usage.recordModels + request.recordCount * request.models.count > quota { return .overQuota(usage) }
+            }
             try db.execute(
                 sql: """
                     INSERT INTO requests (id, owner, state, input_kind, input_name, input_key, record_count,

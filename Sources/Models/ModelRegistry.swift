@@ -45,6 +45,10 @@ public struct ModelRegistry: Sendable {
         catalog.models.first { $0.runner.kind == "builtin" && $0.runner.implementation == name }?.outputs
     }
 
+    /// The longest vector a model may declare: the projection at finalize holds a matrix of this
+    /// size squared, so the bound keeps a configuration mistake from exhausting memory.
+    public static let maximumVectorDimension = 4_096
+
     /// Time a cancelled command model gets between SIGTERM and SIGKILL.
     public var commandKillGrace: Duration = .seconds(5)
 
@@ -52,6 +56,16 @@ public struct ModelRegistry: Sendable {
     /// - Throws: ``RegistryError`` when its runner is unknown or incomplete, or it contradicts its
     ///   implementation.
     public mutating func register(_ descriptor: ModelDescriptor) throws(RegistryError) {
+        for output in descriptor.outputs {
+            if output.type == .vector {
+                guard let dimension = output.dimension, (1...Self.maximumVectorDimension).contains(dimension) else {
+                    throw RegistryError(
+                        "model '\(descriptor.id)': vector output '\(output.name)' needs a 'dimension' from 1 to \(Self.maximumVectorDimension)")
+                }
+            } else if output.dimension != nil {
+                throw RegistryError("model '\(descriptor.id)': output '\(output.name)' is a \(output.type.rawValue); only vector outputs have a 'dimension'")
+            }
+        }
         if descriptor.runner.kind == "command" {
             guard !descriptor.outputs.isEmpty else {
                 throw RegistryError("model '\(descriptor.id)': a command model must declare its 'outputs'")
@@ -72,7 +86,9 @@ public struct ModelRegistry: Sendable {
         let implemented = outputs(ofImplementation: implementation) ?? []
         if descriptor.outputs.isEmpty {
             descriptor.outputs = implemented
-        } else if descriptor.outputs.map(\.name) != implemented.map(\.name) || descriptor.outputs.map(\.type) != implemented.map(\.type) {
+        } else if descriptor.outputs.map(\.name) != implemented.map(\.name) || descriptor.outputs.map(\.type) != implemented.map(\.type)
+            || descriptor.outputs.map(\.dimension) != implemented.map(\.dimension)
+        {
             throw RegistryError(
                 "model '\(descriptor.id)': declared outputs differ from what '\(implementation)' produces (\(implemented.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ", ")))"
             )

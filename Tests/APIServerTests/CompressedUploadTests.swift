@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    @Test func aGzipJSONBodyIsDecompressed() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let json = #"{"records": ["CCO", "c1ccccc1"], "models": ["chem.formula"]}"#
+        let compressed = try Self.gzip(json, folder: folder)
+        try await harness.application().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                body: ByteBuffer(bytes: compressed)
+            ) { response in
+                #expect(response.status == .accepted)
+                let count = try response.body.json()["record_count"] as? Int
+                #expect(count == 2)
+            }
+        }
+    }
+
     @Test func aBodyThatDecompressesPastTheCapIs413AndNothingIsStored() async throws {
         let harness = try Harness()
         defer { harness.remove() }

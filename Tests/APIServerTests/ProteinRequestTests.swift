@@ -146,6 +146,17 @@ import Testing
                 #expect(table.value(0, "id") == "P19841")
                 #expect(table.value(22, "id") == "P19841")
                 #expect(!table.header.contains { $0.hasPrefix("protein.composition.embedding") }, "vectors stay out of the table")
+                let long = try await client.execute(uri: "\(base)?format=csv&layout=long", method: .get) { CSVTable($0.body.text) }
+                #expect(!long.header.contains("embedding"), "nor out of the long one")
+                #expect(long.rows.count == 46)
+
+                // A result merged before schemas were written is described again from its header.
+                let schema = try harness.coordinator.blobs.fileURL(for: "results/\(id)/schema.json")
+                try FileManager.default.removeItem(at: schema)
+                try FileManager.default.removeItem(at: try harness.coordinator.blobs.fileURL(for: "results/\(id)/exports"))
+                try await client.execute(uri: "\(base)?format=parquet&layout=long", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
             }
         }
     }
@@ -180,6 +191,32 @@ import Testing
                 #expect(response.status == .unprocessableContent)
                 let detail = try response.body.json()["detail"] as? String
                 #expect(detail?.contains("sequence 2 (b) has 100001 residues") == true, "\(detail ?? "")")
+            }
+            let total = try await client.execute(uri: "/api/v1/requests", method: .get) { try $0.body.json()["total"] as? Int }
+            #expect(total == 0)
+        }
+    }
+
+    @Test func dnaOrTextThatIsNotFASTAIsRefusedHoweverItComes() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        try await harness.application().test(.router) { client in
+            let dna = ["ACGTACGTACGTACGTACGTACGTAAAACCCGGGTTT", "ATGGCGTTAGCAGGCATCGATCGATCGTAGCTAGCATG"]
+            let body = try JSONSerialization.data(withJSONObject: ["records": dna, "models": ["protein.properties"]])
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(data: body)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let type = try response.body.json()["type"] as? String
+                #expect(type == "/problems/submission/wrong_input_kind")
+            }
+            try await client.execute(
+                uri: "/api/v1/requests?model=protein.properties&filename=seqs.txt", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: "MKVLAAGIVG\nMKKLLPTAAAG\n")
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let detail = try response.body.json()["detail"] as? String
+                #expect(detail?.contains("not FASTA: no line starts with '>'") == true, "\(detail ?? "")")
             }
             let total = try await client.execute(uri: "/api/v1/requests", method: .get) { try $0.body.json()["total"] as? Int }
             #expect(total == 0)

@@ -29,6 +29,36 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func theQuotaIsCheckedWithTheInsertAndNeverRefusesARepeat(kind: StoreKind) async throws {
+        try await kind.withFreshStore { store in
+            var first = StoreFixtures.request(records: 30, models: ["m1", "m2"])
+            first.quota = 100
+            first.idempotencyKey = "k1"
+            #expect(try await store.submit(first) == .created)
+            #expect(try await store.usage(owner: "local") == OwnerUsage(requests: 1, recordModels: 60))
+            var second = StoreFixtures.request(records: 30, models: ["m1", "m2"])
+            second.quota = 100
+            #expect(try await store.submit(second) == .overQuota(OwnerUsage(requests: 1, recordModels: 60)))
+            #expect(try await store.status(of: second.id, owner: nil) == nil, "nothing of a refused submission is stored")
+            // A repeat under the same key answers with the first request even though the two would
+            // not fit together.
+            var repeated = StoreFixtures.request(records: 30, models: ["m1", "m2"])
+            repeated.quota = 100
+            repeated.idempotencyKey = "k1"
+            guard case .existing(let id, _) = try await store.submit(repeated) else {
+                Issue.record("a repeat must answer with the first request")
+                return
+            }
+            #expect(id == first.id)
+            // Another owner has a quota of their own.
+            var other = StoreFixtures.request(records: 40, models: ["m1", "m2"], owner: "someone-else")
+            other.quota = 100
+            #expect(try await store.submit(other) == .created)
+            #expect(try await store.usage(owner: "local").recordModels == 60)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func workersSeeNothingOfASubmissionBeforeItCommits(kind: StoreKind) async throws {
         try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 5_000, chunkSize: 1, maxParallel: 4)

@@ -38,6 +38,22 @@ import Testing
         }
     }
 
+    @Test func requiringTLSFromAServerWithoutItFailsWithAnExplanationInsteadOfHanging() async throws {
+        let database = try await TestPostgres.createDatabase()
+        defer { Task { await database.drop() } }
+        let url = database.url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")
+        #expect(url.contains("sslmode=require"))
+        let started = ContinuousClock.now
+        do {
+            let store = try await PostgresJobStore(url: url)
+            store.close()
+            Issue.record("the test server has no TLS, yet sslmode=require connected")
+        } catch {
+            #expect("\(error)".contains("sslmode") || "\(String(reflecting: error))".lowercased().contains("ssl"), "\(String(reflecting: error))")
+        }
+        #expect(ContinuousClock.now - started < .seconds(60))
+    }
+
     @Test func socketDirectoriesSchemesAndSSLModesThatOperatorsWriteAllConnect() async throws {
         let database = try await TestPostgres.createDatabase()
         defer { Task { await database.drop() } }

@@ -97,3 +97,32 @@ import Testing
         await #expect(throws: CancellationError.self) { try await task.value }
     }
 }
+
+@Suite struct VectorOutputDeclarationTests {
+    func loadError(_ json: String) -> String {
+        do {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            _ = try ModelRegistry.loading(configuration: try directory.write(json, to: "models.json"))
+            return "loaded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func vectorOutputsNeedABoundedDimensionAndOnlyThey() {
+        let command = #"{"kind": "command", "command": ["python3", "x.py"]}"#
+        func model(_ outputs: String, runner: String) -> String {
+            #"{"models": [{"id": "acme.embed", "version": "1", "input": "protein", "runner": \#(runner), "outputs": [\#(outputs)]}]}"#
+        }
+        #expect(loadError(model(#"{"name": "e", "type": "vector"}"#, runner: command)).contains("needs a 'dimension' from 1 to 4096"))
+        #expect(loadError(model(#"{"name": "e", "type": "vector", "dimension": 100000}"#, runner: command)).contains("from 1 to 4096"))
+        #expect(loadError(model(#"{"name": "n", "type": "int", "dimension": 3}"#, runner: command)).contains("only vector outputs have a 'dimension'"))
+        #expect(loadError(model(#"{"name": "e", "type": "vector", "dimension": 8}"#, runner: command)) == "loaded")
+        // A built-in's outputs, dimension included, cannot be redeclared differently.
+        let builtin = #"{"kind": "builtin", "implementation": "protein.composition"}"#
+        let changed = model(
+            #"{"name": "embedding", "type": "vector", "dimension": 20}, {"name": "standard_fraction", "type": "double"}"#, runner: builtin)
+        #expect(loadError(changed).contains("declared outputs differ"))
+    }
+}

@@ -39,9 +39,7 @@ extension APIServer {
                     state: status.state.rawValue)
             }
             let query = request.uri.queryParameters
-            // Browsers encode a space in a query as `+` (HTML forms, URLSearchParams), and the
-            // projection's axes are named `PCA 1`…
-            let text = { (name: Substring) in query[name].map { String($0).replacingOccurrences(of: "+", with: " ") } }
+            let text = { (name: Substring) in query[name].map(String.init) }
             let limit = try Self.integer(query["limit"], name: "limit", range: 1...200_000) ?? 20_000
             do {
                 let data = try await coordinator.plot(

@@ -61,7 +61,8 @@ extension APIServer {
         let key = try Self.idempotencyKey(request)
         let submitted: SubmitReceipt
         if contentType.hasPrefix("application/json") {
-            let body = try await Self.collect(request, limit: configuration.maxJSONBodyBytes)
+            let body = try Self.decoded(
+                try await Self.collect(request, limit: configuration.maxJSONBodyBytes), of: request, limit: configuration.maxJSONBodyBytes)
             let parsed = try SubmitBody.parse(body)
             let submission = Submission(
                 owner: owner(of: request), routing: parsed.routing, chunkSize: parsed.chunkSize, maxParallel: parsed.maxParallel,

@@ -522,8 +522,9 @@ function renderDownloads(status, options) {
 }
 
 /**
- * Streams the JSON Lines result and stops as soon as enough failed records are found, so a
- * million-row result is not downloaded to show ten lines.
+ * Streams the JSON Lines result and stops reading as soon as enough failed records are found:
+ * for a large result this saves the transfer and the parsing (the server still derives the
+ * whole JSON Lines file once, on its first download, and keeps it).
  */
 async function loadErrorRows(status) {
   errorAbort?.abort();
