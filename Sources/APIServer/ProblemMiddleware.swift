@@ -33,7 +33,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let routing as RoutingError:
             return ProblemDetails(
                 .unprocessableContent, type: "routing/\(routing.code.rawValue)", title: "Invalid routing", detail: routing.description,
-                field: routing.code == .unknownModel || routing.code == .modelsAndTarget ? "models" : "target",
+                field: Self.field(of: routing.code),
                 validChoices: routing.validChoices)
         case let submission as SubmissionError:
             let status: HTTPResponse.Status =
@@ -60,6 +60,18 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 .badRequest, type: "submission/malformed_body", detail: "the request body is not valid JSON of the expected shape")
         default:
             return ProblemDetails(.internalServerError, type: "internal", detail: "an internal error occurred; it has been logged")
+        }
+    }
+}
+
+extension ProblemMiddleware {
+    /// The submission field a routing problem is about, so that a form can show it beside that
+    /// field: the model list, the target, or the series.
+    static func field(of code: RoutingError.Code) -> String {
+        switch code {
+        case .unknownModel, .modelsAndTarget, .mixedInputKinds, .emptyRouting: "models"
+        case .unknownTarget, .noModels: "target"
+        case .unknownSeries, .seriesWithoutTarget: "series"
         }
     }
 }

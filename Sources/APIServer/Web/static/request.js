@@ -422,7 +422,7 @@ async function confirmCancel() {
   $("cancel-confirm").disabled = true;
   $("cancel-dialog").close();
   $("cancel-button").disabled = true;
-  setAction("Stopping… running tasks finish their current chunk first.");
+  setAction("Stopping… running tasks are being stopped (within 30 seconds).");
   try {
     const { body } = await api(`${base}?drain=30`, { method: "DELETE" });
     handleStatus(body);
