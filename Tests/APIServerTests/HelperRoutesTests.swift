@@ -74,6 +74,10 @@ import Testing
                     #expect(body["queue_position"] as? Int == index + 1)
                 }
             }
+            let listed = try await client.execute(uri: "/api/v1/requests", method: .get) { response in
+                try (response.body.json()["requests"] as? [[String: Any]] ?? []).map { $0["queue_position"] as? Int }
+            }
+            #expect(listed == [3, 2, 1], "the list, newest first, shows each place too")
             _ = try await client.execute(uri: "/api/v1/requests/\(ids[0])?drain=1", method: .delete) { $0.status }
             try await client.execute(uri: "/api/v1/requests/\(ids[2])", method: .get) { response in
                 let body = try response.body.json()

@@ -115,8 +115,12 @@ extension APIServer {
         let limit = try Self.integer(query["limit"], name: "limit", range: 1...500) ?? 50
         let offset = try Self.integer(query["offset"], name: "offset", range: 0...Int(Int32.max)) ?? 0
         let page = try await coordinator.store.list(owner: owner(of: request), limit: limit, offset: offset)
-        return try JSONResponse.make(
-            ListBody(requests: page.requests.map { StatusBody($0) }, total: page.total, limit: limit, offset: offset))
+        var bodies: [StatusBody] = []
+        for status in page.requests {
+            let position = status.state == .queued ? try await coordinator.store.queuePosition(of: status.id) : nil
+            bodies.append(StatusBody(status, queuePosition: position))
+        }
+        return try JSONResponse.make(ListBody(requests: bodies, total: page.total, limit: limit, offset: offset))
     }
 
     private func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
