@@ -154,6 +154,26 @@ import Testing
                 let status = try #require(try JSONSerialization.jsonObject(with: Data(end.data.utf8)) as? [String: Any])
                 #expect(status["state"] as? String == "cancelled")
                 #expect((status["result"] as? [String: Any])?["partial"] as? Bool == true, "the end event names the partial result")
+
+                // The partial result says so in every form: a header, its name, and its Parquet metadata.
+                let folder = try TemporaryDirectory()
+                defer { folder.remove() }
+                let file = folder.file("partial.parquet")
+                try await client.execute(uri: "/api/v1/requests/\(id)/result", method: .get) { response in
+                    #expect(response.headers[HTTPField.Name("BulkPredict-Partial-Result")!] == "true")
+                    #expect(response.headers[.contentDisposition]?.contains(".partial.parquet") == true)
+                    try Data(response.body.readableBytesView).write(to: file)
+                }
+                let report = try JSONSerialization.jsonObject(with: try await ReferencePython.run("parquet_check.py", [file.path])) as? [String: Any]
+                let metadata = report?["key_value_metadata"] as? [String: String]
+                #expect(metadata?["bulkpredict.partial"] == "true")
+                #expect(report?["num_rows"] as? Int == 100)
+                try await client.execute(uri: "/api/v1/requests/\(id)/result?format=csv", method: .head) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentLength] != nil)
+                    #expect(response.headers[.eTag] != nil)
+                    #expect(response.body.readableBytes == 0)
+                }
             }
         }
     }

@@ -17,6 +17,11 @@ extension APIServer {
         }
         api.delete("requests/:id") { request, context in try await self.cancel(request, context: context) }
         api.get("requests/:id/result") { request, context in try await self.result(request, context: context) }
+        // The headers alone (size, validator, digest, name): lets a client plan a resumable download.
+        api.head("requests/:id/result") { request, context in
+            let response = try await self.result(request, context: context)
+            return Response(status: response.status, headers: response.headers)
+        }
         api.post("requests/:id/retry") { request, context in try await self.retry(request, context: context) }
     }
 
