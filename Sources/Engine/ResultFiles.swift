@@ -11,10 +11,6 @@ public struct ResultFile: Sendable {
     public var byteCount: Int
     /// Its SHA-256, when known (results written before checksums were recorded have none).
     public var sha256: [UInt8]?
-    /// Its format.
-    public var format: ResultFormat
-    /// Its layout.
-    public var layout: ResultLayout
 }
 
 /// The formats derived from a merged result: made on first download, from the CSV and its schema,
@@ -70,8 +66,7 @@ extension Coordinator {
         let csvURL = try blobs.fileURL(for: location.csvKey)
         if format == .csv, layout == .wide {
             return ResultFile(
-                url: csvURL, byteCount: Int(location.byteCount), sha256: location.sha256.flatMap(FileDigest.bytes(hex:)), format: format,
-                layout: layout)
+                url: csvURL, byteCount: Int(location.byteCount), sha256: location.sha256.flatMap(FileDigest.bytes(hex:)))
         }
         let request = id.rawValue
         let key = ResultFiles.key(request: request, format: format, layout: layout)
@@ -81,7 +76,7 @@ extension Coordinator {
         if let stamp = try? JSONDecoder().decode(ResultFiles.Stamp.self, from: Data(contentsOf: stampURL)), stamp.source == source,
             let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int, size == stamp.bytes
         {
-            return ResultFile(url: url, byteCount: size, sha256: FileDigest.bytes(hex: stamp.sha256), format: format, layout: layout)
+            return ResultFile(url: url, byteCount: size, sha256: FileDigest.bytes(hex: stamp.sha256))
         }
         let schema = try await resultSchema(for: id, location: location)
         let metadata = Self.metadata(status: status, layout: layout, partial: location.partial, source: location.sha256)
@@ -113,7 +108,7 @@ extension Coordinator {
                             let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
                             let stamp = ResultFiles.Stamp(source: source, bytes: size, sha256: FileDigest.hex(digest))
                             try JSONEncoder().encode(stamp).write(to: stampURL, options: .atomic)
-                            return ResultFile(url: url, byteCount: size, sha256: digest, format: format, layout: layout)
+                            return ResultFile(url: url, byteCount: size, sha256: digest)
                         })
                 }
             }

@@ -130,29 +130,9 @@ enum VectorFiles {
         return components
     }
 
-    /// Calls `body` with each row of a vector file, as doubles, reading a block of rows at a time.
-    static func forEachRow(_ url: URL, dimension: Int, _ body: (UnsafeBufferPointer<Double>) throws -> Void) throws {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let rowBytes = dimension * 4
-        let rowsPerBlock = max(1, (1 << 20) / rowBytes)
-        var row = [Double](repeating: 0, count: dimension)
-        while let block = try handle.read(upToCount: rowsPerBlock * rowBytes), !block.isEmpty {
-            guard block.count.isMultiple(of: rowBytes) else { throw EngineError("vector file \(url.lastPathComponent) is damaged") }
-            try block.withUnsafeBytes { bytes in
-                for start in stride(from: 0, to: bytes.count, by: rowBytes) {
-                    for index in 0..<dimension {
-                        let bits = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self))
-                        row[index] = Double(Float(bitPattern: bits))
-                    }
-                    try row.withUnsafeBufferPointer { try body($0) }
-                }
-            }
-        }
-    }
-
-    /// Calls `body` with each row of a vector file as 32-bit floats.
-    static func forEachFloatRow(_ url: URL, dimension: Int, _ body: ([Float]) throws -> Void) throws {
-        try forEachRow(url, dimension: dimension) { row in try body(row.map { Float($0) }) }
+    /// Calls `body` with each row of a vector file, as doubles.
+    static func forEachRow(_ url: URL, dimension: Int, _ body: ([Double]) throws -> Void) throws {
+        let rows = try VectorRows(url: url, dimension: dimension)
+        while let row = try rows.next() { try body(row.map(Double.init)) }
     }
 }

@@ -44,14 +44,7 @@ extension PostgresJobStore {
                 throw PostgresStoreError("the request under idempotency key '\(key)' vanished")
             }
             if let quota = request.quota {
-                let row = try await db.row(
-                    """
-                    SELECT COUNT(*) AS requests,
-                           CAST(COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS BIGINT) AS record_models
-                    FROM requests r WHERE r.owner = \(request.owner) AND r.state IN \(unescaped: SQL.liveRequests) AND r.id <> \(request.id.rawValue)
-                    """, logger: logger)
-                let usage = OwnerUsage(
-                    requests: try row?.get("requests", as: Int.self) ?? 0, recordModels: try row?.get("record_models", as: Int.self) ?? 0)
+                let usage = try await Self.usage(db, owner: request.owner, excluding: request.id, logger: logger)
                 if usage.recordModels + request.recordCount * request.models.count > quota { throw QuotaRefusal(usage: usage) }
             }
             let starts = request.chunkOffsets.indices.map { $0 * request.chunkSize }
@@ -99,15 +92,21 @@ extension PostgresJobStore {
     }
 
     public func usage(owner: String) async throws -> OwnerUsage {
-        try await snapshot { db in
-            let row = try await db.row(
-                """
-                SELECT COUNT(*) AS requests,
-                       CAST(COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS BIGINT) AS record_models
-                FROM requests r WHERE r.owner = \(owner) AND r.state IN \(unescaped: SQL.liveRequests)
-                """, logger: logger)
-            return OwnerUsage(requests: try row?.get("requests", as: Int.self) ?? 0, recordModels: try row?.get("record_models", as: Int.self) ?? 0)
-        }
+        try await snapshot { db in try await Self.usage(db, owner: owner, logger: self.logger) }
+    }
+
+    /// `owner`'s unfinished requests and their records × models, leaving out `excluded` (a
+    /// request being inserted in the same transaction).
+    static func usage(_ db: PostgresConnection, owner: String, excluding excluded: RequestID? = nil, logger: Logger) async throws
+        -> OwnerUsage
+    {
+        let row = try await db.row(
+            """
+            SELECT COUNT(*) AS requests,
+                   CAST(COALESCE(SUM(r.record_count * (SELECT COUNT(*) FROM jobs j WHERE j.request_id = r.id)), 0) AS BIGINT) AS record_models
+            FROM requests r WHERE r.owner = \(owner) AND r.state IN \(unescaped: SQL.liveRequests) AND r.id <> \(excluded?.rawValue ?? "")
+            """, logger: logger)
+        return OwnerUsage(requests: try row?.get("requests", as: Int.self) ?? 0, recordModels: try row?.get("record_models", as: Int.self) ?? 0)
     }
 
     public func queuePosition(of id: RequestID) async throws -> Int? {

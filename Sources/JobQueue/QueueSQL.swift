@@ -17,8 +17,9 @@ enum SQL {
     /// Request states that may still change.
     static let liveRequests = list(RequestState.allCases.filter { !$0.isTerminal })
 
-    /// An owner's unfinished requests and their records × models (`?` is the owner), the same
-    /// text for both databases once the placeholder is filled.
+    /// An owner's unfinished requests and their records × models, with `placeholder` standing
+    /// for the owner (SQLite's `?`; the PostgreSQL store interpolates its bound parameters into
+    /// its own copy of this query).
     static func usage(owner placeholder: String) -> String {
         """
         SELECT COUNT(*) AS requests,

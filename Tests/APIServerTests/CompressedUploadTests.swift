@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BulkPredictCore
 import Foundation
 import HTTPTypes
@@ -65,6 +66,38 @@ import Testing
                 #expect(results[2] == results[0])
                 #expect(CSVTable(results[0]).rows.count == 500)
             }
+        }
+    }
+
+    @Test func gzipIsRecognisedWhenTheBodyArrivesOneByteFirst() async throws {
+        let harness = try Harness()
+        defer { harness.remove() }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let compressed = try Self.gzip(Self.molecules, folder: folder)
+        try await harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/requests?model=chem.formula&filename=m.csv.gz")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/octet-stream")
+            // The magic number split over two writes, with a pause between them so the server
+            // reads the first byte on its own.
+            let pieces = [Array(compressed.prefix(1)), Array(compressed.dropFirst())]
+            let stream = AsyncStream<ByteBuffer> { continuation in
+                Task {
+                    for piece in pieces {
+                        continuation.yield(ByteBuffer(bytes: piece))
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                    continuation.finish()
+                }
+            }
+            request.body = .stream(stream, length: .known(Int64(compressed.count)))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status == .accepted, "\(String(buffer: body))")
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+            #expect(object?["record_count"] as? Int == 500)
         }
     }
 
