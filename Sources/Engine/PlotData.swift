@@ -120,54 +120,49 @@ extension Coordinator {
         let idIndex = schema.columns.firstIndex { $0.role == .id }
         let inputIndex = schema.columns.firstIndex { $0.role == .input }
         let usesProjection = PlotData.projectionAxes.contains(xName) || PlotData.projectionAxes.contains(yName)
-        return try await withCheckedThrowingContinuation { continuation in
-            // Reading a large result takes a while: off the pool that serves requests.
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        let table = try ResultCSVReader(url: csv)
-                        _ = try table.next()
-                        let coordinates = try usesProjection ? projection.map { try VectorRows(url: $0, dimension: 3) } : nil
-                        var points: [PlotData.Point] = []
-                        var missing = 0
-                        var row = 0
-                        while try table.next() {
-                            defer { row += 1 }
-                            let projected = try coordinates?.next()
-                            guard row % stride == 0 else { continue }
-                            func value(_ name: String) -> Double? {
-                                if let axis = PlotData.projectionAxes.firstIndex(of: name) {
-                                    return projected.flatMap { $0[axis].isFinite ? Double($0[axis]) : nil }
-                                }
-                                guard let index = columnIndex[name] else { return nil }
-                                return Double(table.string(index)).flatMap { $0.isFinite ? $0 : nil }
-                            }
-                            guard let xValue = value(xName), let yValue = value(yName) else {
-                                missing += 1
-                                continue
-                            }
-                            var colorValue: OutputValueBox?
-                            if let colorColumn {
-                                let text = table.string(colorColumn)
-                                if !text.isEmpty {
-                                    switch schema.columns[colorColumn].type {
-                                    case .int, .double: colorValue = Double(text).map(OutputValueBox.number)
-                                    case .bool: colorValue = .flag(text == "true")
-                                    default: colorValue = .text(text)
-                                    }
-                                }
-                            }
-                            let id = idIndex.map { table.string($0) } ?? ""
-                            points.append(
-                                PlotData.Point(
-                                    row: row, id: id.isEmpty ? nil : id, input: String((inputIndex.map { table.string($0) } ?? "").prefix(200)),
-                                    x: xValue, y: yValue, color: colorValue))
+        // Reading a large result takes a while: off the pool that serves requests.
+        return try await offPool {
+            let table = try ResultCSVReader(url: csv)
+            _ = try table.next()
+            let coordinates = try usesProjection ? projection.map { try VectorRows(url: $0, dimension: 3) } : nil
+            var points: [PlotData.Point] = []
+            var missing = 0
+            var row = 0
+            while try table.next() {
+                defer { row += 1 }
+                let projected = try coordinates?.next()
+                guard row % stride == 0 else { continue }
+                func value(_ name: String) -> Double? {
+                    if let axis = PlotData.projectionAxes.firstIndex(of: name) {
+                        return projected.flatMap { $0[axis].isFinite ? Double($0[axis]) : nil }
+                    }
+                    guard let index = columnIndex[name] else { return nil }
+                    return Double(table.string(index)).flatMap { $0.isFinite ? $0 : nil }
+                }
+                guard let xValue = value(xName), let yValue = value(yName) else {
+                    missing += 1
+                    continue
+                }
+                var colorValue: OutputValueBox?
+                if let colorColumn {
+                    let text = table.string(colorColumn)
+                    if !text.isEmpty {
+                        switch schema.columns[colorColumn].type {
+                        case .int, .double: colorValue = Double(text).map(OutputValueBox.number)
+                        case .bool: colorValue = .flag(text == "true")
+                        default: colorValue = .text(text)
                         }
-                        return PlotData(
-                            kind: usesProjection ? "projection" : "columns", numericColumns: axes, columns: colorable, x: xName, y: yName,
-                            color: color, colorType: colorType, total: total, sampled: stride > 1, missing: missing, points: points)
-                    })
+                    }
+                }
+                let id = idIndex.map { table.string($0) } ?? ""
+                points.append(
+                    PlotData.Point(
+                        row: row, id: id.isEmpty ? nil : id, input: String((inputIndex.map { table.string($0) } ?? "").prefix(200)),
+                        x: xValue, y: yValue, color: colorValue))
             }
+            return PlotData(
+                kind: usesProjection ? "projection" : "columns", numericColumns: axes, columns: colorable, x: xName, y: yName,
+                color: color, colorType: colorType, total: total, sampled: stride > 1, missing: missing, points: points)
         }
     }
 }

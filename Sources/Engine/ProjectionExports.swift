@@ -132,7 +132,7 @@ enum ProjectionExports {
                 ParquetColumn(name: "x", type: .float), ParquetColumn(name: "y", type: .float),
                 ParquetColumn(name: "z", type: .float, optional: true),
             ],
-            rowGroupBytes: 32 << 20, createdBy: createdBy)
+            rowGroupBytes: 16 << 20, createdBy: createdBy)
         do {
             for projection in projections {
                 let rows = try VectorRows(url: projection.url, dimension: 3)
@@ -216,7 +216,8 @@ enum ProjectionExports {
         let errorName = used.contains("error") ? "bulkpredict_error" : "error"
         columns.append(ParquetColumn(name: errorName, type: .string))
         let writer = try ParquetWriter(
-            url: url, columns: columns, createdBy: createdBy, keyValueMetadata: [("protspace_format_version", "2")])
+            url: url, columns: columns, rowGroupBytes: 16 << 20, createdBy: createdBy,
+            keyValueMetadata: [("protspace_format_version", "2")])
         var identifiers: [String] = []
         var taken: Set<String> = []
         do {

@@ -59,7 +59,8 @@ extension Coordinator {
     /// - Parameters:
     ///   - location: the merged result, as ``JobStore/resultLocation(of:)`` gives it.
     ///   - status: the request's status, for the file's metadata.
-    /// - Throws: ``EngineError`` when the result's schema is missing or the CSV is damaged.
+    /// - Throws: ``ResultUnavailable`` when the result cannot be given in that form (no schema, no
+    ///   embedding); ``EngineError`` when a stored file is damaged.
     public func resultFile(
         for id: RequestID, location: MergeResult, status: RequestStatus, format: ResultFormat, layout: ResultLayout
     ) async throws -> ResultFile {
@@ -83,34 +84,29 @@ extension Coordinator {
         return try await exports.run(key) {
             // Deriving a large result takes seconds of CPU: it runs on its own thread, off the pool
             // that serves requests.
-            try await withCheckedThrowingContinuation { continuation in
-                Thread.detachNewThread {
-                    continuation.resume(
-                        with: Result {
-                            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                            let createdBy = "BulkPredict version \(BulkPredictVersion.current)"
-                            if format == .parquetbundle {
-                                try ProjectionExports.writeBundle(
-                                    schema: schema, csv: csvURL, request: request, blobs: blobs, to: url, createdBy: createdBy)
-                            } else if layout == .embeddings {
-                                guard format == .parquet else {
-                                    throw ResultUnavailable(message: "embeddings are downloadable as Parquet (format=parquet)")
-                                }
-                                try ProjectionExports.writeEmbeddings(
-                                    schema: schema, csv: csvURL, request: request, blobs: blobs, to: url, createdBy: createdBy,
-                                    metadata: metadata)
-                            } else {
-                                try ResultExport.write(
-                                    csv: csvURL, schema: schema, layout: layout, format: format, to: url, createdBy: createdBy,
-                                    metadata: metadata)
-                            }
-                            let digest = try FileDigest.sha256(of: url)
-                            let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
-                            let stamp = ResultFiles.Stamp(source: source, bytes: size, sha256: FileDigest.hex(digest))
-                            try JSONEncoder().encode(stamp).write(to: stampURL, options: .atomic)
-                            return ResultFile(url: url, byteCount: size, sha256: digest)
-                        })
+            try await offPool {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let createdBy = "BulkPredict version \(BulkPredictVersion.current)"
+                if format == .parquetbundle {
+                    try ProjectionExports.writeBundle(
+                        schema: schema, csv: csvURL, request: request, blobs: blobs, to: url, createdBy: createdBy)
+                } else if layout == .embeddings {
+                    guard format == .parquet else {
+                        throw ResultUnavailable(message: "embeddings are downloadable as Parquet (format=parquet)")
+                    }
+                    try ProjectionExports.writeEmbeddings(
+                        schema: schema, csv: csvURL, request: request, blobs: blobs, to: url, createdBy: createdBy,
+                        metadata: metadata)
+                } else {
+                    try ResultExport.write(
+                        csv: csvURL, schema: schema, layout: layout, format: format, to: url, createdBy: createdBy,
+                        metadata: metadata)
                 }
+                let digest = try FileDigest.sha256(of: url)
+                let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
+                let stamp = ResultFiles.Stamp(source: source, bytes: size, sha256: FileDigest.hex(digest))
+                try JSONEncoder().encode(stamp).write(to: stampURL, options: .atomic)
+                return ResultFile(url: url, byteCount: size, sha256: digest)
             }
         }
     }
