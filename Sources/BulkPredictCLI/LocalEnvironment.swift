@@ -42,9 +42,10 @@ struct LocalEnvironment {
         }
         let blobs = try LocalBlobStore(root: blobDirectory ?? dataDirectory.appendingPathComponent("blobs"))
         try FileManager.default.createDirectory(at: dataDirectory.appendingPathComponent("uploads"), withIntermediateDirectories: true)
-        // A request may ask for as many parallel tasks as the deployment can run: this process's
-        // slots when it is alone, the global cap (or a generous bound) when workers come and go.
-        let parallelism = maxRunningTasks ?? (database == nil ? concurrency : 1024)
+        // A request may ask for as many parallel tasks as the deployment can hold: this process's
+        // (two per slot, see WorkerService) when it is alone, the global cap (or a generous bound)
+        // when workers come and go.
+        let parallelism = maxRunningTasks ?? (database == nil ? concurrency * 2 : 1024)
         var limits = SubmissionLimits(globalParallelism: parallelism)
         adjustLimits(&limits)
         coordinator = Coordinator(store: store, blobs: blobs, registry: registry, limits: limits, logger: logger, mergeLease: mergeLease)

@@ -37,7 +37,7 @@ struct PredictCommand: AsyncParsableCommand {
         reading.maximumRecordBytes = 1 << 20
         let submission = Submission(
             routing: routingOptions.routing, chunkSize: routingOptions.chunkSize,
-            maxParallel: routingOptions.maxParallel ?? engine.concurrency, inputName: inputURL.lastPathComponent)
+            maxParallel: routingOptions.maxParallel ?? engine.concurrency * 2, inputName: inputURL.lastPathComponent)
         let id = try await coordinator.submit(submission, file: records, reading: reading)
         let configuration = engine.workerConfiguration()
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
@@ -62,7 +62,8 @@ struct PredictCommand: AsyncParsableCommand {
             throw CLIError("the run ended \(final.state.rawValue)\(final.error.map { ": \($0)" } ?? "")")
         }
         let file = try await coordinator.resultFile(for: id, location: location, status: final, format: format, layout: layout)
-        try OutputInstaller.install(from: file.url, to: outputURL)
+        // The scratch directory goes away next, so its result file can be moved rather than copied.
+        try OutputInstaller.move(from: file.url, to: outputURL)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         print(StatusText.summary(final))
         print("wrote \(location.rowCount) rows to \(output) in \(String(format: "%.1f", seconds)) s")
@@ -98,9 +99,13 @@ enum OutputInstaller {
         return format
     }
 
-    static func install(from source: URL, to destination: URL) throws {
+    /// Puts `source` at `destination`, which it replaces: by renaming it when both are on the same
+    /// file system (instant, and atomic by itself), else by a copy renamed into place. `source`
+    /// may be gone afterwards.
+    static func move(from source: URL, to destination: URL) throws {
         let folder = destination.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if rename(source.path, destination.path) == 0 { return }
         let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
         try FileManager.default.copyItem(at: source, to: temporary)
         if rename(temporary.path, destination.path) != 0 {

@@ -1,4 +1,8 @@
+import BulkPredictCore
+import Formats
 import Foundation
+import JobQueue
+import Synchronization
 
 /// Where bulk data lives: stored inputs, chunk outputs and results, addressed by keys such as
 /// `results/<request>/result.csv`.
@@ -54,10 +58,58 @@ enum BlobKeys {
         parts[parts.count - 1] = "columns.json"
         return parts.joined(separator: "/")
     }
-    static func chunk(_ request: String, task: Int64, attempt: Int) -> String { "chunks/\(request)/\(task)-\(attempt).out" }
+    /// A segment file of chunk outputs (see ``ChunkSegments``).
+    static func segment(_ request: String, name: String) -> String { "chunks/\(request)/\(name).seg" }
     static func resultCSV(_ request: String) -> String { "results/\(request)/result.csv" }
     /// What the result's columns are (a JSON ``ResultSchema``), written with the CSV.
     static func resultSchema(_ request: String) -> String { "results/\(request)/schema.json" }
     /// The folder of the formats derived from the CSV on first download.
     static func resultExports(_ request: String) -> String { "results/\(request)/exports" }
+}
+
+extension BlobStore {
+    /// Opens the chunk output stored under `key` (a whole file, or a block of a segment file; see
+    /// ``ChunkLocation``) for a model whose columns have `types`.
+    /// - Throws: for a bad key or a file that cannot be opened.
+    func chunkOutput(_ key: String, types: [ValueType]) throws -> ChunkOutput.Reader {
+        let location = ChunkLocation(key: key)
+        return try ChunkOutput.Reader(url: try fileURL(for: location.fileKey), range: location.range, types: types)
+    }
+}
+
+/// Hands out the segment files this process appends chunk outputs to: each request gets as many as
+/// it has tasks writing at once here, and a segment is lent to one writer at a time, which is what
+/// lets a writer take the file's size as its block's offset.
+///
+/// Names carry a random id of this process, so processes sharing a blob directory never append to
+/// the same file.
+final class ChunkSegments: Sendable {
+    private struct State {
+        var next = 0
+        var free: [RequestID: [Int]] = [:]
+    }
+
+    private let process = UUID().uuidString.lowercased()
+    private let state = Mutex(State())
+
+    /// Borrows a segment of `request`; returns its blob key and the number to give back.
+    func borrow(_ request: RequestID) -> (key: String, number: Int) {
+        let number = state.withLock { state in
+            if let number = state.free[request]?.popLast() { return number }
+            defer { state.next += 1 }
+            return state.next
+        }
+        return (BlobKeys.segment(request.rawValue, name: "\(process)-\(number)"), number)
+    }
+
+    /// Gives a segment back for the next writer of `request`.
+    func giveBack(_ request: RequestID, number: Int) {
+        state.withLock { $0.free[request, default: []].append(number) }
+    }
+
+    /// Forgets `request` (it is being merged): later writers of it, if a retry brings some, get
+    /// new segments.
+    func forget(_ request: RequestID) {
+        _ = state.withLock { $0.free.removeValue(forKey: request) }
+    }
 }

@@ -26,6 +26,7 @@ public struct Coordinator: Sendable {
     let workAvailable = WakeSignal()
     let cancelBoard = CancelBoard()
     let exports = ExportCoalescer()
+    let segments = ChunkSegments()
 
     /// Creates a coordinator.
     public init(

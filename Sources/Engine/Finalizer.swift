@@ -10,6 +10,8 @@ import JobQueue
 /// once its lease runs out.
 struct Finalizer: Sendable {
     let coordinator: Coordinator
+    /// Rows written ahead while the request's tasks ran, adopted by the merge when they still fit.
+    let rolling: RollingMerges
 
     /// Merges `id` if it is ready and nobody else is merging it.
     ///
@@ -27,7 +29,7 @@ struct Finalizer: Sendable {
             coordinator.hub.changed(id)
             do {
                 let result = try await withThrowingTaskGroup(of: MergeResult?.self) { group in
-                    group.addTask { try write(plan) }
+                    group.addTask { try await write(plan) }
                     group.addTask {
                         // Renew the lease while writing; if this process dies, another takes over.
                         while true {
@@ -55,99 +57,198 @@ struct Finalizer: Sendable {
         }
     }
 
-    /// The result's schema: `row`, `id`, the input's passthrough columns, `input`, then each
-    /// model's outputs and error (see ``ResultSchema/wide(requestID:models:passthrough:)``).
+    /// The result's schema (see ``Coordinator/resultSchema(for:models:inputKey:)``).
     func schema(for plan: MergePlan) throws -> ResultSchema {
-        let models = try plan.jobs.map { job in
-            guard let model = coordinator.registry.catalog.model(job.modelID) else {
-                throw EngineError("model \(job.modelID) is no longer registered")
-            }
-            return ResultSchema.Model(id: job.modelID, version: job.modelVersion, outputs: model.outputs)
-        }
-        return ResultSchema.wide(requestID: plan.requestID.rawValue, models: models, passthrough: try passthroughColumns(for: plan))
+        try coordinator.resultSchema(
+            for: plan.requestID, models: plan.jobs.map { (id: $0.modelID, version: $0.modelVersion) }, inputKey: plan.inputKey)
     }
 
-    /// The passthrough column names saved with the stored input, if any.
-    func passthroughColumns(for plan: MergePlan) throws -> [String] {
-        let url = try coordinator.blobs.fileURL(for: BlobKeys.inputColumns(forInputKey: plan.inputKey))
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try JSONDecoder().decode([String].self, from: Data(contentsOf: url))
-    }
-
-    /// Writes the CSV result and its schema. Cells are copied from the stored files as bytes
-    /// (unescaped and quoted only where needed) rather than decoded into values and formatted
-    /// again: the merge touches every cell of every row, so this is most of its cost. Formats
-    /// derived from an earlier version of the result are removed.
-    private func write(_ plan: MergePlan) throws -> MergeResult {
+    /// Writes the CSV result and its schema. Rows already written ahead by a rolling merge (see
+    /// ``RollingMerge``) are kept when they came from exactly the chunks the plan names; the rest
+    /// are written here. Formats derived from an earlier version of the result are removed.
+    private func write(_ plan: MergePlan) async throws -> MergeResult {
         let schema = try schema(for: plan)
         let request = plan.requestID.rawValue
         try ResultFiles.removeDerived(request: request, blobs: coordinator.blobs)
         let schemaURL = try coordinator.blobs.fileURL(for: BlobKeys.resultSchema(request))
         try FileManager.default.createDirectory(at: schemaURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try JSONEncoder().encode(schema).write(to: schemaURL, options: .atomic)
-        let types = schema.models.map { $0.outputs.map(\.type) }
         let key = BlobKeys.resultCSV(request)
         let url = try coordinator.blobs.fileURL(for: key)
-        let writer = try CSVResultWriter(url: url, columns: schema.columns.map(\.name))
-        var hasErrors = false
-        let canonical = ResultSchema.canonicalSource(schema.models)
+        coordinator.segments.forget(plan.requestID)
+        let adopted = await rolling.take(plan.requestID)?.adopt(plan, schema: schema)
+        let rows = try adopted ?? ResultRows(schema: schema, inputKey: plan.inputKey, resultURL: url, blobs: coordinator.blobs)
         do {
-            let input = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: plan.inputKey))
-            let cursors = try plan.jobs.enumerated().map { index, job in
-                try ChunkCursor(chunks: job.chunks, types: types[index], blobs: coordinator.blobs)
+            if adopted == nil {
+                for (cursor, job) in zip(rows.cursors, plan.jobs) { cursor.extend(with: job.chunks) }
             }
-            var row: [UInt8] = []
-            var models: [UInt8] = []
-            for position in 0..<plan.recordCount {
-                row.removeAll(keepingCapacity: true)
-                models.removeAll(keepingCapacity: true)
-                row.append(contentsOf: String(position).utf8)
-                row.append(CSVCell.comma)
-                guard try input.appendCSVCells(to: &row, passthroughCount: schema.passthroughCount) else {
-                    throw EngineError("stored input ended at record \(position) of \(plan.recordCount)")
-                }
-                for cursor in cursors where try cursor.appendNext(position: position, to: &models) {
-                    hasErrors = true
-                }
-                if let canonical {
-                    // The model cells start with a comma each; the canonical SMILES is copied as
-                    // it is already written there (SMILES hold no commas or quotes).
-                    row.append(CSVCell.comma)
-                    row.append(contentsOf: CSVCell.cell(canonical.cell, inRow: models[...]))
-                }
-                row.append(contentsOf: models)
-                try writer.appendEncodedRow(row)
-            }
-            if try input.appendCSVCells(to: &row) {
-                throw EngineError("stored input has more than \(plan.recordCount) records")
-            }
-            try writer.close()
+            try rows.write(upTo: plan.recordCount)
+            try rows.close(recordCount: plan.recordCount)
         } catch {
-            writer.discard()
+            rows.discard()
             throw error
         }
         if !schema.vectors.isEmpty { try VectorFiles.merge(plan, schema: schema, blobs: coordinator.blobs) }
         return MergeResult(
-            csvKey: key, rowCount: writer.rowCount, byteCount: Int64(writer.byteCount), hasErrors: hasErrors,
+            csvKey: key, rowCount: rows.writer.rowCount, byteCount: Int64(rows.writer.byteCount), hasErrors: rows.hasErrors,
             sha256: FileDigest.hex(try FileDigest.sha256(of: url)))
     }
+}
+
+extension Coordinator {
+    /// The schema of the result of request `id`: `row`, `id`, the input's passthrough columns,
+    /// `input`, then each model's outputs and error (see
+    /// ``ResultSchema/wide(requestID:models:passthrough:)``).
+    /// - Throws: when a model is no longer registered or the passthrough names cannot be read.
+    func resultSchema(for id: RequestID, models: [(id: String, version: String)], inputKey: String) throws -> ResultSchema {
+        let described = try models.map { job in
+            guard let model = registry.catalog.model(job.id) else {
+                throw EngineError("model \(job.id) is no longer registered")
+            }
+            return ResultSchema.Model(id: job.id, version: job.version, outputs: model.outputs)
+        }
+        return ResultSchema.wide(requestID: id.rawValue, models: described, passthrough: try passthroughColumns(inputKey: inputKey))
+    }
+
+    /// The passthrough column names saved with the stored input, if any.
+    func passthroughColumns(inputKey: String) throws -> [String] {
+        let url = try blobs.fileURL(for: BlobKeys.inputColumns(forInputKey: inputKey))
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        return try JSONDecoder().decode([String].self, from: Data(contentsOf: url))
+    }
+}
+
+/// Writes the rows of a CSV result in input order from the stored input and each job's chunk
+/// outputs, up to a record position that can grow: a merge writes all rows at once, a rolling
+/// merge writes them as the chunks before them end.
+///
+/// Cells are copied from the stored files as bytes (unescaped and quoted only where needed) rather
+/// than decoded into values and formatted again: the merge touches every cell of every row, so this
+/// is most of its cost.
+///
+/// Unchecked `Sendable` because it is handed over, never shared: a rolling merge writes it, then
+/// gives it to the merge and drops its own reference before the merge touches it.
+final class ResultRows: @unchecked Sendable {
+    /// The result file being written.
+    let writer: CSVResultWriter
+    /// One cursor per job, in routing order; chunks are added to them as they become known.
+    let cursors: [ChunkCursor]
+    /// The schema the rows follow.
+    let schema: ResultSchema
+    /// The stored input the rows came from.
+    let inputKey: String
+    /// Rows written so far.
+    private(set) var position = 0
+    /// Whether any written row has an error.
+    private(set) var hasErrors = false
+    private let input: StoredInput.Reader
+    private let canonical: (model: Int, cell: Int)?
+    private var row: [UInt8] = []
+    private var models: [UInt8] = []
+
+    /// Starts a result at `resultURL` (under a temporary name until ``close(recordCount:)``).
+    /// - Throws: when the stored input cannot be opened or the file cannot be created.
+    init(schema: ResultSchema, inputKey: String, resultURL: URL, blobs: any BlobStore) throws {
+        self.schema = schema
+        self.inputKey = inputKey
+        input = try StoredInput.Reader(url: try blobs.fileURL(for: inputKey))
+        let types = schema.models.map { $0.outputs.map(\.type) }
+        cursors = types.map { ChunkCursor(types: $0, blobs: blobs) }
+        canonical = ResultSchema.canonicalSource(schema.models)
+        writer = try CSVResultWriter(url: resultURL, columns: schema.columns.map(\.name))
+    }
+
+    /// Writes the rows from ``position`` up to (not including) `end`.
+    /// - Throws: when a file is damaged or shorter than its chunk, or writing fails.
+    func write(upTo end: Int) throws {
+        // The loop runs once per record of the request: it works on local copies of the buffers
+        // and counts, which the optimiser keeps out of the object's (checked) storage.
+        var row = self.row
+        var models = self.models
+        var position = self.position
+        var hasErrors = self.hasErrors
+        let passthroughCount = schema.passthroughCount
+        defer {
+            self.row = row
+            self.models = models
+            self.position = position
+            self.hasErrors = hasErrors
+        }
+        while position < end {
+            row.removeAll(keepingCapacity: true)
+            models.removeAll(keepingCapacity: true)
+            Self.appendDecimal(position, to: &row)
+            row.append(CSVCell.comma)
+            guard try input.appendCSVCells(to: &row, passthroughCount: passthroughCount) else {
+                throw EngineError("stored input ended at record \(position)")
+            }
+            for cursor in cursors where try cursor.appendNext(position: position, to: &models) {
+                hasErrors = true
+            }
+            if let canonical {
+                // The model cells start with a comma each; the canonical SMILES is copied as
+                // it is already written there (SMILES hold no commas or quotes).
+                row.append(CSVCell.comma)
+                row.append(contentsOf: CSVCell.cell(canonical.cell, inRow: models[...]))
+            }
+            row.append(contentsOf: models)
+            try writer.appendEncodedRow(row)
+            position += 1
+        }
+    }
+
+    /// Appends the decimal digits of a non-negative `number` without making a string.
+    static func appendDecimal(_ number: Int, to line: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var value = UInt(number)
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            } while value > 0
+            line.append(contentsOf: buffer[index...])
+        }
+    }
+
+    /// Checks that the stored input holds exactly `recordCount` records and puts the file in place.
+    /// - Throws: when it holds more, or the file cannot be made durable.
+    func close(recordCount: Int) throws {
+        row.removeAll(keepingCapacity: true)
+        if try input.appendCSVCells(to: &row) {
+            throw EngineError("stored input has more than \(recordCount) records")
+        }
+        try writer.close()
+    }
+
+    /// Abandons the file.
+    func discard() { writer.discard() }
 }
 
 /// Walks one job's chunks in order, yielding exactly one outcome per record and refusing a chunk
 /// whose output has more or fewer rows than it should.
 final class ChunkCursor {
-    private let chunks: [MergePlan.Chunk]
+    /// The chunks known so far, in order.
+    private(set) var chunks: [MergePlan.Chunk] = []
     private let types: [ValueType]
     private let blobs: any BlobStore
     private var index = -1
     private var reader: ChunkOutput.Reader?
     private var remaining = 0
 
-    init(chunks: [MergePlan.Chunk], types: [ValueType], blobs: any BlobStore) throws {
-        self.chunks = chunks
+    init(types: [ValueType], blobs: any BlobStore) {
         self.types = types
         self.blobs = blobs
     }
+
+    /// The first record after the known chunks.
+    var coveredEnd: Int { chunks.last.map { $0.startRow + $0.rowCount } ?? 0 }
+
+    /// Adds the chunks that follow the known ones.
+    func extend(with more: some Sequence<MergePlan.Chunk>) { chunks.append(contentsOf: more) }
 
     /// Appends `,cell…,error` for the record at `position`; returns whether it is an error row.
     func appendNext(position: Int, to row: inout [UInt8]) throws -> Bool {
@@ -181,7 +282,7 @@ final class ChunkCursor {
         remaining = chunk.rowCount
         reader = nil
         if chunk.state == .succeeded, let key = chunk.outputKey {
-            reader = try ChunkOutput.Reader(url: try blobs.fileURL(for: key), types: types)
+            reader = try blobs.chunkOutput(key, types: types)
         }
     }
 }

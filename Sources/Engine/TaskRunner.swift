@@ -8,6 +8,9 @@ import Models
 /// reports the ending to the store.
 struct TaskRunner: Sendable {
     let coordinator: Coordinator
+    /// Where the model runs: reading the chunk before and writing its output after happen outside
+    /// a slot, beside another chunk's model.
+    let slots: ComputeSlots
 
     /// Why a run stopped early.
     enum Stop: Error {
@@ -46,14 +49,21 @@ struct TaskRunner: Sendable {
         coordinator.retryPolicy.delay(afterAttempt: task.attempt)
     }
 
-    /// Runs `task` to its end. Returns the store's receipt, or `nil` when the task was given back
-    /// or its ending could not be recorded (the lease then brings it back).
-    func run(_ task: ClaimedTask) async -> FinishReceipt? {
+    /// How a run ended, as the store recorded it.
+    struct Finished: Sendable {
+        /// The store's answer.
+        let receipt: FinishReceipt
+        /// The chunk output, when the task succeeded.
+        let outputKey: String?
+    }
+
+    /// Runs `task` to its end. Returns what the store recorded, or `nil` when the task was given
+    /// back or its ending could not be recorded (the lease then brings it back).
+    func run(_ task: ClaimedTask) async -> Finished? {
         let ending: TaskEnding
         do {
-            let outputKey = BlobKeys.chunk(task.requestID.rawValue, task: task.taskID, attempt: task.attempt)
-            let counts = try await produce(task, outputKey: outputKey)
-            ending = .succeeded(outputKey: outputKey, succeeded: counts.succeeded, failed: counts.failed)
+            let output = try await produce(task)
+            ending = .succeeded(outputKey: output.key, succeeded: output.succeeded, failed: output.failed)
         } catch Stop.requestCancelled {
             ending = .cancelled
         } catch is CancellationError {
@@ -75,7 +85,9 @@ struct TaskRunner: Sendable {
             coordinator.logger.error("task failed", metadata: ["task": "\(task.taskID)", "error": "\(error)"])
             ending = .retry(reason: "an internal error stopped this chunk; see the server log", after: backoff(task))
         }
-        return await record { try await $0.finish(task, as: ending) }
+        guard let receipt = await record({ try await $0.finish(task, as: ending) }) else { return nil }
+        guard case .succeeded(let outputKey, _, _) = ending else { return Finished(receipt: receipt, outputKey: nil) }
+        return Finished(receipt: receipt, outputKey: outputKey)
     }
 
     /// Writes a task's ending to the store even while the caller is being cancelled: an ending
@@ -144,15 +156,16 @@ struct TaskRunner: Sendable {
         }
     }
 
-    /// Reads the chunk, predicts, and writes the output file; returns the record counts.
+    /// Reads the chunk, predicts, and writes the output to a segment; returns where it is and the
+    /// record counts.
     ///
     /// For a retry of failed parts, rows that had values in the chunk's earlier output are copied
     /// from it byte for byte and only the other rows run again.
-    private func produce(_ task: ClaimedTask, outputKey: String) async throws -> (succeeded: Int, failed: Int) {
+    private func produce(_ task: ClaimedTask) async throws -> (key: String, succeeded: Int, failed: Int) {
         let predictor = try coordinator.registry.predictor(for: task.modelID)
         let reader = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: task.inputKey), offset: task.inputOffset)
         let previous = try task.baseOutputKey.flatMap { key in
-            task.retriesFailedOnly ? try ChunkOutput.Reader(url: try coordinator.blobs.fileURL(for: key), types: []) : nil
+            task.retriesFailedOnly ? try coordinator.blobs.chunkOutput(key, types: []) : nil
         }
         var inputs: [String] = []
         var readErrors: [Int: String] = [:]
@@ -177,12 +190,24 @@ struct TaskRunner: Sendable {
                 inputs.append(record.input)
             }
         }
-        let outcomes = inputs.isEmpty ? [] : try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
+        let outcomes: [RecordOutcome]
+        if inputs.isEmpty {
+            outcomes = []
+        } else {
+            outcomes = try await slots.withSlot {
+                // The request may have been cancelled while this chunk waited for its slot.
+                if coordinator.cancelBoard.contains(task.requestID) { throw Stop.requestCancelled }
+                return try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
+            }
+        }
         guard outcomes.count == inputs.count else {
             throw EngineError("the model returned \(outcomes.count) outcomes for \(inputs.count) records")
         }
         let outputs = predictor.descriptor.outputs
-        let writer = try ChunkOutput.Writer(url: try coordinator.blobs.fileURL(for: outputKey))
+        let segment = coordinator.segments.borrow(task.requestID)
+        defer { coordinator.segments.giveBack(task.requestID, number: segment.number) }
+        let writer = try ChunkOutput.Writer(segment: try coordinator.blobs.fileURL(for: segment.key))
+        let range: Range<UInt64>
         do {
             var next = outcomes.makeIterator()
             for position in 0..<task.rowCount {
@@ -194,11 +219,12 @@ struct TaskRunner: Sendable {
                     try writer.append(Self.checked(outcome, against: outputs))
                 }
             }
-            try writer.close()
+            range = try writer.close()
         } catch {
             writer.discard()
             throw error
         }
-        return (writer.succeeded, writer.failed)
+        return (ChunkLocation(fileKey: segment.key, range: range).key, writer.succeeded, writer.failed)
     }
 }
+

@@ -86,7 +86,7 @@ enum VectorFiles {
                     for _ in 0..<chunk.rowCount { try writer.write(missing) }
                     continue
                 }
-                let reader = try ChunkOutput.Reader(url: try blobs.fileURL(for: key), types: types)
+                let reader = try blobs.chunkOutput(key, types: types)
                 for _ in 0..<chunk.rowCount {
                     guard let outcome = try reader.next() else {
                         throw EngineError("chunk output for records \(chunk.startRow)… is shorter than \(chunk.rowCount) rows")

@@ -12,7 +12,9 @@ import ServiceLifecycle
 public struct WorkerService: Service {
     /// Tuning knobs; the defaults suit the embedded server.
     public struct Configuration: Sendable {
-        /// Tasks this process runs at once.
+        /// Models this process runs at once. The process holds up to twice as many tasks: while a
+        /// chunk's model runs in a slot, the chunk before it is written and recorded, or the chunk
+        /// after it is claimed and read, so the model never waits for the queue or the disk.
         public var slots: Int = ProcessInfo.processInfo.activeProcessorCount
         /// How long a claim stays valid without a heartbeat.
         public var lease: Duration = .seconds(30)
@@ -30,6 +32,9 @@ public struct WorkerService: Service {
 
         /// Creates the default configuration.
         public init() {}
+
+        /// Tasks this process holds at once: two per slot (see ``slots``).
+        public var tasksHeld: Int { slots * 2 }
     }
 
     private let coordinator: Coordinator
@@ -45,7 +50,8 @@ public struct WorkerService: Service {
 
     public func run() async throws {
         let running = RunningTasks()
-        let finalizer = Finalizer(coordinator: coordinator)
+        let slots = ComputeSlots(count: configuration.slots)
+        let finalizer = Finalizer(coordinator: coordinator, rolling: RollingMerges(coordinator: coordinator))
         // Requests that ended while this process was down are merged now.
         for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }
         try await withThrowingDiscardingTaskGroup { group in
@@ -55,7 +61,7 @@ public struct WorkerService: Service {
             group.addTask { [coordinator] in try? await coordinator.store.watchForWork { coordinator.notifyWork() } }
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 do {
-                    let claimedAny = try await claimWhileSlotsAreFree(running: running, finalizer: finalizer, group: &group)
+                    let claimedAny = try await claimWhileSlotsAreFree(running: running, slots: slots, finalizer: finalizer, group: &group)
                     if configuration.exitWhenIdle, !claimedAny, running.count == 0, try await coordinator.store.pendingTaskCount() == 0 {
                         for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
                         break
@@ -76,19 +82,22 @@ public struct WorkerService: Service {
     /// Claims and starts tasks until the slots are full or nothing is claimable; returns whether it
     /// started any.
     private func claimWhileSlotsAreFree(
-        running: RunningTasks, finalizer: Finalizer, group: inout ThrowingDiscardingTaskGroup<any Error>
+        running: RunningTasks, slots: ComputeSlots, finalizer: Finalizer, group: inout ThrowingDiscardingTaskGroup<any Error>
     ) async throws -> Bool {
         var claimedAny = false
-        while running.count < configuration.slots,
+        while running.count < configuration.tasksHeld,
             let task = try await coordinator.store.claim(workerID: configuration.workerID, lease: configuration.lease)
         {
             claimedAny = true
             running.insert(task.taskID, task.requestID)
             coordinator.hub.changed(task.requestID)
             group.addTask {
-                let receipt = await self.execute(task)
+                let finished = await self.execute(task, slots: slots)
                 coordinator.hub.changed(task.requestID)
-                if receipt?.requestReadyToMerge == true { await finalizer.mergeIfReady(task.requestID) }
+                if let finished, finished.receipt.accepted, let outputKey = finished.outputKey {
+                    await finalizer.rolling.chunkSucceeded(task, outputKey: outputKey)
+                }
+                if finished?.receipt.requestReadyToMerge == true { await finalizer.mergeIfReady(task.requestID) }
                 // Only now is the slot free: an idle check must not see a merge as idle.
                 running.remove(task.taskID)
                 coordinator.notifyWork()
@@ -100,9 +109,9 @@ public struct WorkerService: Service {
     /// Runs one task while renewing its lease beside it. When the lease is lost (the claim was
     /// taken over, or no heartbeat got through for a whole lease) the run is cancelled: someone
     /// else owns the task now, and any further work here would only be thrown away.
-    private func execute(_ task: ClaimedTask) async -> FinishReceipt? {
-        let runner = TaskRunner(coordinator: coordinator)
-        return await withTaskGroup(of: FinishReceipt??.self) { group in
+    private func execute(_ task: ClaimedTask, slots: ComputeSlots) async -> TaskRunner.Finished? {
+        let runner = TaskRunner(coordinator: coordinator, slots: slots)
+        return await withTaskGroup(of: TaskRunner.Finished??.self) { group in
             group.addTask { .some(await runner.run(task)) }
             group.addTask {
                 var lastRenewal = ContinuousClock.now
@@ -147,6 +156,7 @@ public struct WorkerService: Service {
                 coordinator.logger.warning("rescued tasks with expired leases", metadata: ["count": "\(rescued)"])
                 coordinator.notifyWork()
             }
+            await finalizer.rolling.dropIdle(running: live, idle: configuration.sweepInterval * 10)
             // A merge whose start failed (a store error after the last task) is retried here.
             for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }
         }

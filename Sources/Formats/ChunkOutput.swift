@@ -5,19 +5,20 @@ import Foundation
 /// declared column, or `!` then the error message. Values are written as text that reads back to
 /// exactly the same value (shortest round-trip form for doubles), `\N` for null.
 public enum ChunkOutput {
-    /// Writes a chunk output file.
+    /// Writes a chunk output as a block appended to a segment file (see ``SegmentAppender``).
     public final class Writer {
-        private let file: BufferedFileWriter
+        private let file: SegmentAppender
         private var line: [UInt8] = []
         /// Records that got values.
         public private(set) var succeeded = 0
         /// Records that got an error.
         public private(set) var failed = 0
 
-        /// Starts a chunk output at `url`.
-        /// - Throws: when the file cannot be created.
-        public init(url: URL) throws {
-            file = try BufferedFileWriter(url: url)
+        /// Starts a chunk output at the end of the segment file at `url`, which this writer must
+        /// have to itself until it is closed or discarded.
+        /// - Throws: when the file cannot be opened.
+        public init(segment url: URL) throws {
+            file = try SegmentAppender(url: url)
         }
 
         /// Appends the outcome of the next record.
@@ -51,11 +52,12 @@ public enum ChunkOutput {
             try file.write(CollectionOfOne(FieldEscaping.newline))
         }
 
-        /// Makes the file durable and puts it in place; call before reporting the task done.
+        /// Makes the block durable and returns its bytes in the segment; call before reporting
+        /// the task done.
         /// - Throws: when that fails.
-        public func close() throws { try file.close() }
+        public func close() throws -> Range<UInt64> { try file.close() }
 
-        /// Abandons the file.
+        /// Abandons the block.
         public func discard() { file.discard() }
     }
 
@@ -86,10 +88,12 @@ public enum ChunkOutput {
         private let lines: LineReader
         private let types: [ValueType]
 
-        /// Opens `url` for a model whose columns have `types`.
+        /// Opens the chunk output in `range` of `url` (the whole file when `nil`) for a model whose
+        /// columns have `types`.
         /// - Throws: when the file cannot be opened.
-        public init(url: URL, types: [ValueType]) throws {
-            lines = try LineReader(url: url, maximumLineLength: Int.max / 2)
+        public init(url: URL, range: Range<UInt64>? = nil, types: [ValueType]) throws {
+            lines = try LineReader(
+                url: url, offset: range?.lowerBound ?? 0, length: range.map { UInt64($0.count) }, maximumLineLength: Int.max / 2)
             self.types = types
         }
 

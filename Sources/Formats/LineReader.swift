@@ -22,15 +22,19 @@ public final class LineReader {
     private var start = 0
     private var atEnd = false
     private let readSize: Int
+    /// Bytes not yet read into the buffer, when the reader is limited to a part of the file.
+    private var unread: UInt64?
     /// The byte offset in the file of the next line to be returned.
     public private(set) var offset: UInt64
 
-    /// Opens `url` for reading from byte `offset`.
+    /// Opens `url` for reading from byte `offset`, to the end of the file or, with `length`, of
+    /// that many bytes (one block of a file that holds several).
     /// - Throws: when the file cannot be opened or seeked.
-    public init(url: URL, offset: UInt64 = 0, maximumLineLength: Int = 1 << 20, readSize: Int = 1 << 16) throws {
+    public init(url: URL, offset: UInt64 = 0, length: UInt64? = nil, maximumLineLength: Int = 1 << 20, readSize: Int = 1 << 16) throws {
         handle = try FileHandle(forReadingFrom: url)
         if offset > 0 { try handle.seek(toOffset: offset) }
         self.offset = offset
+        unread = length
         self.maximumLineLength = maximumLineLength
         self.readSize = readSize
     }
@@ -93,8 +97,10 @@ public final class LineReader {
             buffer.removeSubrange(0..<start)
             start = 0
         }
-        if let data = try handle.read(upToCount: readSize), !data.isEmpty {
+        let size = unread.map { Int(min(UInt64(readSize), $0)) } ?? readSize
+        if size > 0, let data = try handle.read(upToCount: size), !data.isEmpty {
             buffer.append(contentsOf: data)
+            unread? -= UInt64(data.count)
         } else {
             atEnd = true
         }

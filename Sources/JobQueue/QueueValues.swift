@@ -160,6 +160,15 @@ public struct MergePlan: Sendable {
         public var outputKey: String?
         /// Why it failed, when it did.
         public var error: String?
+
+        /// Describes a chunk.
+        public init(startRow: Int, rowCount: Int, state: TaskState, outputKey: String? = nil, error: String? = nil) {
+            self.startRow = startRow
+            self.rowCount = rowCount
+            self.state = state
+            self.outputKey = outputKey
+            self.error = error
+        }
     }
 
     /// One model's chunks.

@@ -57,15 +57,48 @@ import Testing
             .values([.null, .int(Int64.max), .double(0.1 + 0.2), .bool(false)]),
             .values([.string(""), .null, .double(-.infinity), .null]),
         ]
-        let writer = try ChunkOutput.Writer(url: url)
+        let writer = try ChunkOutput.Writer(segment: url)
         for outcome in outcomes { try writer.append(outcome) }
-        try writer.close()
+        let range = try writer.close()
         #expect(writer.succeeded == 3)
         #expect(writer.failed == 1)
-        let reader = try ChunkOutput.Reader(url: url, types: types)
+        #expect(range.lowerBound == 0)
+        let reader = try ChunkOutput.Reader(url: url, range: range, types: types)
         var read: [RecordOutcome] = []
         while let outcome = try reader.next() { read.append(outcome) }
         #expect(read == outcomes)
+    }
+
+    /// Chunk outputs share segment files: each block reads back alone, a discarded block leaves
+    /// nothing behind, and the next block starts where the last good one ended.
+    @Test func segmentBlocksReadBackOneByOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("chunks/r/p-0.seg")
+        let types: [ValueType] = [.int]
+        func block(_ values: [Int64]) throws -> Range<UInt64> {
+            let writer = try ChunkOutput.Writer(segment: url)
+            for value in values { try writer.append(.values([.int(value)])) }
+            return try writer.close()
+        }
+        let first = try block([1, 2, 3])
+        let abandoned = try ChunkOutput.Writer(segment: url)
+        try abandoned.append(.values([.int(99)]))
+        abandoned.discard()
+        let second = try block([4, 5])
+        #expect(first.upperBound == second.lowerBound)
+        #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64 == second.upperBound)
+        for (range, expected) in [(first, [1, 2, 3]), (second, [4, 5])] as [(Range<UInt64>, [Int64])] {
+            let reader = try ChunkOutput.Reader(url: url, range: range, types: types)
+            var read: [RecordOutcome] = []
+            while let outcome = try reader.next() { read.append(outcome) }
+            #expect(read == expected.map { .values([.int($0)]) })
+        }
+        let location = ChunkLocation(fileKey: "chunks/r/p-0.seg", range: second)
+        #expect(ChunkLocation(key: location.key) == location)
+        #expect(location.key == "chunks/r/p-0.seg#\(second.lowerBound)+\(second.count)")
+        // Keys written before segments name a whole file.
+        #expect(ChunkLocation(key: "chunks/r/7-1.out") == ChunkLocation(fileKey: "chunks/r/7-1.out", range: nil))
     }
 
     @Test func csvResultQuotesOnlyWhatNeedsIt() throws {
@@ -95,9 +128,9 @@ import Testing
             .values([.string("plain"), .int(0), .double(-.infinity), .null]),
         ]
         let chunk = directory.file("chunk.out")
-        let chunkWriter = try ChunkOutput.Writer(url: chunk)
+        let chunkWriter = try ChunkOutput.Writer(segment: chunk)
         for outcome in outcomes { try chunkWriter.append(outcome) }
-        try chunkWriter.close()
+        _ = try chunkWriter.close()
 
         let typed = directory.file("typed.csv")
         let typedWriter = try CSVResultWriter(url: typed, columns: ["v1", "v2", "v3", "v4", "error"])

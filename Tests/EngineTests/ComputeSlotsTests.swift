@@ -1,0 +1,92 @@
+import BulkPredictCore
+@testable import Engine
+import Formats
+import Foundation
+import JobQueue
+import Models
+import Synchronization
+import TestSupport
+import Testing
+
+/// A worker holds two tasks per slot so the next chunk is read and the last one written while a
+/// model runs, but never runs more models at once than it has slots.
+@Suite struct ComputeSlotsTests {
+    /// A value that closures running concurrently can update.
+    final class Shared<Value: Sendable>: Sendable {
+        private let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
+        func update(_ change: (inout Value) -> Void) { value.withLock { change(&$0) } }
+        var current: Value { value.withLock { $0 } }
+    }
+
+    /// Counts how many of its runs overlap; each run takes a few milliseconds.
+    final class Overlap: Predictor, Sendable {
+        let descriptor = ModelDescriptor(
+            id: "test.overlap", version: "0.1", input: .smiles, outputs: [OutputColumn(name: "length", type: .int)], runner: .builtin("test.overlap"))
+        private let counts = Mutex((now: 0, most: 0))
+        var most: Int { counts.withLock { $0.most } }
+
+        func predict(_ inputs: [String]) async throws -> [RecordOutcome] {
+            counts.withLock { counts in
+                counts.now += 1
+                counts.most = max(counts.most, counts.now)
+            }
+            defer { counts.withLock { $0.now -= 1 } }
+            try await Task.sleep(for: .milliseconds(15))
+            return inputs.map { .values([.int(Int64($0.utf8.count))]) }
+        }
+    }
+
+    @Test func oneSlotRunsOneModelAtATimeWhileHoldingTwoTasks() async throws {
+        let overlap = Overlap()
+        var registry = ModelRegistry.builtIn
+        registry.addBuiltIn(overlap.descriptor) { _ in overlap }
+        let harness = try Harness(parallelism: 2, registry: registry)
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.overlap"]), chunkSize: 5, maxParallel: 2),
+            records: (0..<200).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 % 9 + 1)) })
+        let mostHeld = Shared(0)
+        let status = try await harness.withWorker(slots: 1) {
+            while true {
+                let status = try #require(try await harness.store.status(of: id, owner: nil))
+                mostHeld.update { $0 = max($0, status.jobs[0].tasksRunning) }
+                if status.state.isTerminal { return status }
+                try await Task.sleep(for: .milliseconds(3))
+            }
+        }
+        #expect(status.state == .completed)
+        #expect(overlap.most == 1, "one slot, one model at a time")
+        #expect(mostHeld.current == 2, "the next chunk was claimed while a model ran")
+        let table = try await harness.result(id)
+        #expect(table.rows.count == 200)
+        #expect(table.rows.enumerated().allSatisfy { index, _ in table.value(index, "test.overlap.length") == "\(index % 9 + 1)" })
+    }
+
+    @Test func slotsAreHandedOutInTurnAndAWaiterCanLeave() async throws {
+        let slots = ComputeSlots(count: 1)
+        try await slots.acquire()
+        let order = Shared<[Int]>([])
+        let first = Task {
+            try await slots.withSlot { order.update { $0.append(1) } }
+        }
+        // Let the first waiter queue up before the second.
+        while slots.waiting < 1 { await Task.yield() }
+        let leaving = Task { try await slots.acquire() }
+        while slots.waiting < 2 { await Task.yield() }
+        let second = Task {
+            try await slots.withSlot { order.update { $0.append(2) } }
+        }
+        while slots.waiting < 3 { await Task.yield() }
+        leaving.cancel()
+        await #expect(throws: CancellationError.self) { try await leaving.value }
+        slots.release()
+        try await first.value
+        try await second.value
+        #expect(order.current == [1, 2])
+        #expect(slots.waiting == 0)
+        // Both slots' worth of work is done and the one slot is free again.
+        try await slots.acquire()
+        slots.release()
+    }
+}
