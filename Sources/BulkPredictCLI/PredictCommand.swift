@@ -39,7 +39,9 @@ struct PredictCommand: AsyncParsableCommand {
             routing: routingOptions.routing, chunkSize: routingOptions.chunkSize,
             maxParallel: routingOptions.maxParallel ?? engine.concurrency * 2, inputName: inputURL.lastPathComponent)
         let id = try await coordinator.submit(submission, file: records, reading: reading)
-        let configuration = engine.workerConfiguration()
+        var configuration = engine.workerConfiguration()
+        // This run's worker is the only one: it may claim ahead.
+        configuration.prefetch = true
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
         let final = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }

@@ -11,6 +11,9 @@ struct TaskRunner: Sendable {
     /// Where the model runs: reading the chunk before and writing its output after happen outside
     /// a slot, beside another chunk's model.
     let slots: ComputeSlots
+    /// Called once the model is done with the chunk (or would not run), so the worker may claim
+    /// the next task while this one's output is written.
+    var computeEnded: @Sendable () -> Void = {}
 
     /// Why a run stopped early.
     enum Stop: Error {
@@ -190,15 +193,19 @@ struct TaskRunner: Sendable {
                 inputs.append(record.input)
             }
         }
-        let outcomes: [RecordOutcome]
-        if inputs.isEmpty {
-            outcomes = []
-        } else {
-            outcomes = try await slots.withSlot {
-                // The request may have been cancelled while this chunk waited for its slot.
-                if coordinator.cancelBoard.contains(task.requestID) { throw Stop.requestCancelled }
-                return try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
+        var outcomes: [RecordOutcome] = []
+        do {
+            if !inputs.isEmpty {
+                outcomes = try await slots.withSlot {
+                    // The request may have been cancelled while this chunk waited for its slot.
+                    if coordinator.cancelBoard.contains(task.requestID) { throw Stop.requestCancelled }
+                    return try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
+                }
             }
+            computeEnded()
+        } catch {
+            computeEnded()
+            throw error
         }
         guard outcomes.count == inputs.count else {
             throw EngineError("the model returned \(outcomes.count) outcomes for \(inputs.count) records")

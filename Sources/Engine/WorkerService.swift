@@ -6,15 +6,18 @@ import ServiceLifecycle
 
 /// Claims tasks and runs them with bounded parallelism, as a swift-service-lifecycle `Service`.
 ///
-/// At most ``Configuration/slots`` tasks run at once in this process; each request's own
-/// `max_parallel` is enforced by the claim query, across all workers. On graceful shutdown the
+/// At most ``Configuration/slots`` models run at once in this process, and it holds at most twice
+/// as many tasks (the others are being written and recorded, or with prefetch, read); each
+/// request's own `max_parallel` bounds its held tasks, enforced by the claim query across all
+/// workers. On graceful shutdown the
 /// service stops claiming, and running tasks are given back to the queue.
 public struct WorkerService: Service {
     /// Tuning knobs; the defaults suit the embedded server.
     public struct Configuration: Sendable {
-        /// Models this process runs at once. The process holds up to twice as many tasks: while a
-        /// chunk's model runs in a slot, the chunk before it is written and recorded, or the chunk
-        /// after it is claimed and read, so the model never waits for the queue or the disk.
+        /// Models this process runs at once. The process holds up to twice as many tasks: when a
+        /// chunk's model is done, the next task is claimed while that chunk's output is written
+        /// and recorded, so the model does not wait for the disk (with ``prefetch``, not for the
+        /// queue either).
         public var slots: Int = ProcessInfo.processInfo.activeProcessorCount
         /// How long a claim stays valid without a heartbeat.
         public var lease: Duration = .seconds(30)
@@ -33,8 +36,16 @@ public struct WorkerService: Service {
         /// Creates the default configuration.
         public init() {}
 
+        /// Whether to claim a slot's next task while its model still runs, so that the model
+        /// never waits for a claim or a read. Right for a worker that has the queue to itself
+        /// (`predict`); with other workers it would hold tasks they could be running.
+        public var prefetch = false
+
         /// Tasks this process holds at once: two per slot (see ``slots``).
         public var tasksHeld: Int { slots * 2 }
+
+        /// Held tasks whose model has not finished yet: one per slot, two with ``prefetch``.
+        var tasksBeforeCompute: Int { prefetch ? slots * 2 : slots }
     }
 
     private let coordinator: Coordinator
@@ -85,14 +96,17 @@ public struct WorkerService: Service {
         running: RunningTasks, slots: ComputeSlots, finalizer: Finalizer, group: inout ThrowingDiscardingTaskGroup<any Error>
     ) async throws -> Bool {
         var claimedAny = false
-        while running.count < configuration.tasksHeld,
+        while running.count < configuration.tasksHeld, running.beforeComputeCount < configuration.tasksBeforeCompute,
             let task = try await coordinator.store.claim(workerID: configuration.workerID, lease: configuration.lease)
         {
             claimedAny = true
             running.insert(task.taskID, task.requestID)
             coordinator.hub.changed(task.requestID)
             group.addTask {
-                let finished = await self.execute(task, slots: slots)
+                let finished = await self.execute(task, slots: slots) {
+                    running.computeEnded(task.taskID)
+                    coordinator.notifyWork()
+                }
                 coordinator.hub.changed(task.requestID)
                 if let finished, finished.receipt.accepted, let outputKey = finished.outputKey {
                     await finalizer.rolling.chunkSucceeded(task, outputKey: outputKey)
@@ -109,8 +123,10 @@ public struct WorkerService: Service {
     /// Runs one task while renewing its lease beside it. When the lease is lost (the claim was
     /// taken over, or no heartbeat got through for a whole lease) the run is cancelled: someone
     /// else owns the task now, and any further work here would only be thrown away.
-    private func execute(_ task: ClaimedTask, slots: ComputeSlots) async -> TaskRunner.Finished? {
-        let runner = TaskRunner(coordinator: coordinator, slots: slots)
+    private func execute(
+        _ task: ClaimedTask, slots: ComputeSlots, computeEnded: @escaping @Sendable () -> Void
+    ) async -> TaskRunner.Finished? {
+        let runner = TaskRunner(coordinator: coordinator, slots: slots, computeEnded: computeEnded)
         return await withTaskGroup(of: TaskRunner.Finished??.self) { group in
             group.addTask { .some(await runner.run(task)) }
             group.addTask {

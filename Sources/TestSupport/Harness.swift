@@ -33,9 +33,12 @@ public struct Harness: Sendable {
     }
 
     /// A worker over this deployment with fast polling for tests.
-    public func worker(slots: Int = 2, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10)) -> WorkerService {
+    public func worker(
+        slots: Int = 2, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10), prefetch: Bool = false
+    ) -> WorkerService {
         var configuration = WorkerService.Configuration()
         configuration.slots = slots
+        configuration.prefetch = prefetch
         configuration.lease = lease
         configuration.heartbeat = heartbeat
         configuration.idlePoll = .milliseconds(50)
@@ -43,15 +46,18 @@ public struct Harness: Sendable {
         return WorkerService(coordinator: coordinator, configuration: configuration)
     }
 
-    /// Runs `body` while a worker runs, then stops the worker.
+    /// Runs `body` while `workers` workers run, then stops them.
     public func withWorker<T: Sendable>(
-        slots: Int = 2, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10), _ body: @Sendable () async throws -> T
+        slots: Int = 2, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10), prefetch: Bool = false,
+        workers: Int = 1, _ body: @Sendable () async throws -> T
     ) async throws -> T {
-        let worker = worker(slots: slots, lease: lease, heartbeat: heartbeat)
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await worker.run()
-                return nil
+            for _ in 0..<workers {
+                let worker = worker(slots: slots, lease: lease, heartbeat: heartbeat, prefetch: prefetch)
+                group.addTask {
+                    try await worker.run()
+                    return nil
+                }
             }
             let value = try await body()
             group.cancelAll()

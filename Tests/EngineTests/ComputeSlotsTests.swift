@@ -37,7 +37,9 @@ import Testing
         }
     }
 
-    @Test func oneSlotRunsOneModelAtATimeWhileHoldingTwoTasks() async throws {
+    /// Runs 200 records in chunks of 5 through `test.overlap` with `max_parallel` 2 and returns
+    /// the most models that ran at once and the most tasks held at once.
+    private func run(slots: Int, prefetch: Bool, workers: Int) async throws -> (models: Int, held: Int) {
         let overlap = Overlap()
         var registry = ModelRegistry.builtIn
         registry.addBuiltIn(overlap.descriptor) { _ in overlap }
@@ -47,7 +49,7 @@ import Testing
             Submission(routing: RoutingSpec(models: ["test.overlap"]), chunkSize: 5, maxParallel: 2),
             records: (0..<200).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 % 9 + 1)) })
         let mostHeld = Shared(0)
-        let status = try await harness.withWorker(slots: 1) {
+        let status = try await harness.withWorker(slots: slots, prefetch: prefetch, workers: workers) {
             while true {
                 let status = try #require(try await harness.store.status(of: id, owner: nil))
                 mostHeld.update { $0 = max($0, status.jobs[0].tasksRunning) }
@@ -56,11 +58,65 @@ import Testing
             }
         }
         #expect(status.state == .completed)
-        #expect(overlap.most == 1, "one slot, one model at a time")
-        #expect(mostHeld.current == 2, "the next chunk was claimed while a model ran")
         let table = try await harness.result(id)
         #expect(table.rows.count == 200)
-        #expect(table.rows.enumerated().allSatisfy { index, _ in table.value(index, "test.overlap.length") == "\(index % 9 + 1)" })
+        #expect(table.rows.indices.allSatisfy { table.value($0, "test.overlap.length") == "\($0 % 9 + 1)" })
+        return (overlap.most, mostHeld.current)
+    }
+
+    @Test func oneSlotRunsOneModelAtATime() async throws {
+        for prefetch in [false, true] {
+            let most = try await run(slots: 1, prefetch: prefetch, workers: 1)
+            #expect(most.models == 1, "one slot, one model at a time (prefetch \(prefetch))")
+            #expect(most.held <= 2)
+        }
+        let two = try await run(slots: 1, prefetch: false, workers: 2)
+        #expect(two.models == 2, "two one-slot workers share max_parallel 2")
+    }
+
+    /// Holds every run until the test opens it.
+    final class Gate: Predictor, Sendable {
+        let descriptor = ModelDescriptor(
+            id: "test.gate", version: "0.1", input: .smiles, outputs: [OutputColumn(name: "length", type: .int)], runner: .builtin("test.gate"))
+        private let state = Mutex((open: false, entered: 0))
+        var entered: Int { state.withLock { $0.entered } }
+        func open() { state.withLock { $0.open = true } }
+
+        func predict(_ inputs: [String]) async throws -> [RecordOutcome] {
+            state.withLock { $0.entered += 1 }
+            while !state.withLock({ $0.open }) { try await Task.sleep(for: .milliseconds(5)) }
+            return inputs.map { .values([.int(Int64($0.utf8.count))]) }
+        }
+    }
+
+    /// With prefetch the worker claims a slot's next task while the model runs; without, it holds
+    /// nothing it is not running, which leaves a tight `max_parallel` to other workers.
+    @Test func onlyAPrefetchingWorkerClaimsWhileItsModelRuns() async throws {
+        for prefetch in [false, true] {
+            let gate = Gate()
+            var registry = ModelRegistry.builtIn
+            registry.addBuiltIn(gate.descriptor) { _ in gate }
+            let harness = try Harness(parallelism: 2, registry: registry)
+            defer { harness.remove() }
+            let id = try await harness.coordinator.submit(
+                Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 2),
+                records: (0..<20).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 + 1)) })
+            let status = try await harness.withWorker(slots: 1, prefetch: prefetch) {
+                while gate.entered == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                // Long enough for a claim loop that polls every 50 ms to claim several times.
+                let deadline = ContinuousClock.now + .milliseconds(400)
+                var held = 0
+                while ContinuousClock.now < deadline, held < 2 {
+                    held = try #require(try await harness.store.status(of: id, owner: nil)).jobs[0].tasksRunning
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                #expect(held == (prefetch ? 2 : 1), "prefetch \(prefetch)")
+                #expect(gate.entered == 1, "the second task does not run before the slot is free")
+                gate.open()
+                return try await harness.waitUntilTerminal(id)
+            }
+            #expect(status.state == .completed)
+        }
     }
 
     @Test func slotsAreHandedOutInTurnAndAWaiterCanLeave() async throws {

@@ -55,6 +55,13 @@ import Testing
         return try #require(attributes[.systemFileNumber] as? UInt64)
     }
 
+    /// Keeps the rows written ahead open, so that their inode cannot be reused by another file
+    /// after the merge deletes them.
+    private func holdOpen(_ harness: Harness, _ id: RequestID) throws -> FileHandle {
+        let folder = try harness.coordinator.blobs.fileURL(for: "results/\(id.rawValue)")
+        return try FileHandle(forReadingFrom: folder.appendingPathComponent(try #require(try leftovers(harness, id).first)))
+    }
+
     @Test func rowsWrittenAheadOutOfOrderAreAdoptedAndMatchAMergeAtTheEnd() async throws {
         let harness = try Harness()
         defer { harness.remove() }
@@ -102,6 +109,8 @@ import Testing
         }
         #expect(await rolling.current(ahead)?.rowsWritten == 60)
         let aheadFile = try inode(harness, ahead)
+        let held = try holdOpen(harness, ahead)
+        defer { try? held.close() }
         let merged = try await merge(harness, ahead, rolling: rolling)
         #expect(try inode(harness, ahead, "result.csv") != aheadFile)
         let written = try await merge(harness, plain, rolling: RollingMerges(coordinator: harness.coordinator))
