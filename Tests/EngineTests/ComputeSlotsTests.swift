@@ -37,17 +37,24 @@ import Testing
         }
     }
 
-    /// Runs 200 records in chunks of 5 through `test.overlap` with `max_parallel` 2 and returns
-    /// the most models that ran at once and the most tasks held at once.
+    /// A deployment with `model` registered and a request of `records` records of growing length
+    /// for it, in chunks of 5 with `max_parallel` 2; remove the harness when done.
+    private func submitted(to model: some Predictor, records: Int) async throws -> (Harness, RequestID) {
+        var registry = ModelRegistry.builtIn
+        registry.addBuiltIn(model.descriptor) { _ in model }
+        let harness = try Harness(parallelism: 2, registry: registry)
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: [model.descriptor.id]), chunkSize: 5, maxParallel: 2),
+            records: (0..<records).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 % 9 + 1)) })
+        return (harness, id)
+    }
+
+    /// Runs 200 records through `test.overlap` and returns the most models that ran at once and
+    /// the most tasks held at once.
     private func run(slots: Int, prefetch: Bool, workers: Int) async throws -> (models: Int, held: Int) {
         let overlap = Overlap()
-        var registry = ModelRegistry.builtIn
-        registry.addBuiltIn(overlap.descriptor) { _ in overlap }
-        let harness = try Harness(parallelism: 2, registry: registry)
+        let (harness, id) = try await submitted(to: overlap, records: 200)
         defer { harness.remove() }
-        let id = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: ["test.overlap"]), chunkSize: 5, maxParallel: 2),
-            records: (0..<200).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 % 9 + 1)) })
         let mostHeld = Shared(0)
         let status = try await harness.withWorker(slots: slots, prefetch: prefetch, workers: workers) {
             while true {
@@ -94,13 +101,8 @@ import Testing
     @Test func onlyAPrefetchingWorkerClaimsWhileItsModelRuns() async throws {
         for prefetch in [false, true] {
             let gate = Gate()
-            var registry = ModelRegistry.builtIn
-            registry.addBuiltIn(gate.descriptor) { _ in gate }
-            let harness = try Harness(parallelism: 2, registry: registry)
+            let (harness, id) = try await submitted(to: gate, records: 20)
             defer { harness.remove() }
-            let id = try await harness.coordinator.submit(
-                Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 2),
-                records: (0..<20).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 + 1)) })
             let status = try await harness.withWorker(slots: 1, prefetch: prefetch) {
                 while gate.entered == 0 { try await Task.sleep(for: .milliseconds(5)) }
                 // Long enough for a claim loop that polls every 50 ms to claim several times.
