@@ -91,7 +91,7 @@ struct Finalizer: Sendable {
         if !schema.vectors.isEmpty { try VectorFiles.merge(plan, schema: schema, blobs: coordinator.blobs) }
         return MergeResult(
             csvKey: key, rowCount: rows.writer.rowCount, byteCount: Int64(rows.writer.byteCount), hasErrors: rows.hasErrors,
-            sha256: FileDigest.hex(try FileDigest.sha256(of: url)))
+            sha256: FileDigest.hex(try rows.writer.sha256 ?? FileDigest.sha256(of: url)))
     }
 }
 

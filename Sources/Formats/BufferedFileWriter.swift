@@ -1,25 +1,35 @@
+import Crypto
 import Foundation
 
 /// Appends bytes to a new file through a buffer and makes them durable on ``close()``.
 ///
 /// Files are written under a temporary name and renamed into place only after `fsync`, so a
 /// reader either sees the whole file or none of it.
+///
+/// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+/// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
 public final class BufferedFileWriter {
     private let handle: FileHandle
     private let temporaryURL: URL
     /// Where the file appears once closed.
     public let url: URL
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let flushSize: Int
     private var closed = false
+    private var hasher: SHA256?
     /// Bytes written so far (flushed or buffered).
-    public private(set) var byteCount: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var byteCount: UInt64 = 0
+    /// The SHA-256 of the whole file once closed, if the writer was asked to compute it.
+    public private(set) var sha256: [UInt8]?
 
-    /// Creates the file's temporary twin next to `url`, creating folders as needed.
+    /// Creates the file's temporary twin next to `url`, creating folders as needed; with
+    /// `hashing`, the file's SHA-256 is computed as it is written (see ``sha256``), which spares
+    /// reading a large file a second time.
     /// - Throws: when the file cannot be created.
-    public init(url: URL, flushSize: Int = 1 << 16) throws {
+    public init(url: URL, flushSize: Int = 1 << 16, hashing: Bool = false) throws {
         self.url = url
         self.flushSize = flushSize
+        hasher = hashing ? SHA256() : nil
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         temporaryURL = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
@@ -55,6 +65,7 @@ public final class BufferedFileWriter {
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         try handle.write(contentsOf: buffer)
+        hasher?.update(data: buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -65,6 +76,7 @@ public final class BufferedFileWriter {
         closed = true
         do {
             try flush()
+            sha256 = hasher.map { Array($0.finalize()) }
             try handle.synchronize()
             try handle.close()
             if rename(temporaryURL.path, url.path) != 0 {

@@ -47,6 +47,14 @@ public enum CSVCell {
     /// Appends a field of the system's own escaped format (see `FieldEscaping`) as one cell, without
     /// building a string: most fields need neither unescaping nor quoting and are copied as they are.
     public static func appendEscaped(_ field: ArraySlice<UInt8>, to line: inout [UInt8]) {
+        // One look at each byte for the usual case, a cell with nothing to unescape or quote.
+        let plain = field.withUnsafeBufferPointer { bytes in
+            !bytes.contains { $0 == FieldEscaping.backslash || needsQuotes($0) }
+        }
+        if plain {
+            line.append(contentsOf: field)
+            return
+        }
         if !field.contains(FieldEscaping.backslash) {
             append(field, to: &line)
             return

@@ -2,18 +2,23 @@ import BulkPredictCore
 import Foundation
 
 /// Writes the merged result as CSV (RFC 4180): one header row, then one row per input record.
+///
+/// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+/// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
 public final class CSVResultWriter {
     private let file: BufferedFileWriter
-    private var line: [UInt8] = []
+    @exclusivity(unchecked) private var line: [UInt8] = []
     /// Bytes written, header included.
     public var byteCount: UInt64 { file.byteCount }
     /// Rows written, not counting the header.
-    public private(set) var rowCount = 0
+    @exclusivity(unchecked) public private(set) var rowCount = 0
+    /// The file's SHA-256, once closed.
+    public var sha256: [UInt8]? { file.sha256 }
 
     /// Starts a result at `url` with the given column names.
     /// - Throws: when the file cannot be created.
     public init(url: URL, columns: [String]) throws {
-        file = try BufferedFileWriter(url: url)
+        file = try BufferedFileWriter(url: url, hashing: true)
         line = []
         for (index, column) in columns.enumerated() {
             if index > 0 { line.append(UInt8(ascii: ",")) }

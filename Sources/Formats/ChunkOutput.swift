@@ -6,13 +6,16 @@ import Foundation
 /// exactly the same value (shortest round-trip form for doubles), `\N` for null.
 public enum ChunkOutput {
     /// Writes a chunk output as a block appended to a segment file (see ``SegmentAppender``).
+    ///
+    /// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+    /// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
     public final class Writer {
         private let file: SegmentAppender
-        private var line: [UInt8] = []
+        @exclusivity(unchecked) private var line: [UInt8] = []
         /// Records that got values.
-        public private(set) var succeeded = 0
+        @exclusivity(unchecked) public private(set) var succeeded = 0
         /// Records that got an error.
-        public private(set) var failed = 0
+        @exclusivity(unchecked) public private(set) var failed = 0
 
         /// Starts a chunk output at the end of the segment file at `url`, which this writer must
         /// have to itself until it is closed or discarded.

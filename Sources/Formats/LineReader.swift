@@ -6,6 +6,9 @@ import Foundation
 /// Lines end at `\n`; a `\r` before it is removed. A line longer than ``maximumLineLength`` is
 /// skipped up to its end and reported as ``Line/tooLong(number:)`` so the caller can turn it into
 /// an error row instead of reading gigabytes into memory.
+///
+/// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+/// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
 public final class LineReader {
     /// One line, or the news that a line was too long.
     public enum Line {
@@ -18,14 +21,14 @@ public final class LineReader {
     /// Longest line returned in full, in bytes.
     public let maximumLineLength: Int
     private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var atEnd = false
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var atEnd = false
     private let readSize: Int
     /// Bytes not yet read into the buffer, when the reader is limited to a part of the file.
-    private var unread: UInt64?
+    @exclusivity(unchecked) private var unread: UInt64?
     /// The byte offset in the file of the next line to be returned.
-    public private(set) var offset: UInt64
+    @exclusivity(unchecked) public private(set) var offset: UInt64
 
     /// Opens `url` for reading from byte `offset`, to the end of the file or, with `length`, of
     /// that many bytes (one block of a file that holds several).

@@ -12,6 +12,9 @@ import Foundation
 /// Columns other than the SMILES and id columns of CSV/TSV input, and the data items of SD
 /// files, are kept as ``InputRecord/passthrough`` so that results can hand them back unchanged.
 /// SD file records are written as canonical SMILES.
+///
+/// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+/// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
 public final class RecordReader {
     /// How to read the file.
     public struct Configuration: Sendable {
@@ -34,7 +37,7 @@ public final class RecordReader {
 
     private let lines: LineReader
     private let configuration: Configuration
-    private var lineNumber = 0
+    @exclusivity(unchecked) private var lineNumber = 0
     private var smilesIndex = 0
     private var idIndex: Int?
     private var columnCount = 0

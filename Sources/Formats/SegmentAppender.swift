@@ -8,13 +8,16 @@ import Foundation
 /// so the block's offset is the file's size when the writer opens it. A block counts once
 /// ``close()`` has returned its range; bytes of a writer that failed or died halfway are cut off
 /// or left behind unreferenced, and nobody reads them.
+///
+/// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+/// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
 public final class SegmentAppender {
     private let descriptor: Int32
     private let url: URL
     private let created: Bool
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let flushSize: Int
-    private var written: UInt64 = 0
+    @exclusivity(unchecked) private var written: UInt64 = 0
     private var finished = false
     /// Where this block starts in the file.
     public let start: UInt64

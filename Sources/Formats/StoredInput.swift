@@ -8,16 +8,19 @@ import Foundation
 /// one ever scans the input to find a chunk.
 public enum StoredInput {
     /// Writes stored input and notes where every chunk begins.
+    ///
+    /// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+    /// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
     public final class Writer {
         private let file: BufferedFileWriter
         private let chunkSize: Int
-        private var line: [UInt8] = []
+        @exclusivity(unchecked) private var line: [UInt8] = []
         /// Records written.
-        public private(set) var count = 0
+        @exclusivity(unchecked) public private(set) var count = 0
         /// Records that already carry an error.
-        public private(set) var errorCount = 0
+        @exclusivity(unchecked) public private(set) var errorCount = 0
         /// Byte offset of the first record of each chunk.
-        public private(set) var chunkOffsets: [UInt64] = []
+        @exclusivity(unchecked) public private(set) var chunkOffsets: [UInt64] = []
 
         /// Starts a stored input at `url` whose chunks hold `chunkSize` records.
         /// - Throws: when the file cannot be created.
@@ -65,6 +68,9 @@ public enum StoredInput {
     }
 
     /// Reads stored records sequentially from a byte offset.
+    ///
+    /// Its per-record state is `@exclusivity(unchecked)`: the object has one owner and never lends its
+    /// buffers out overlappingly, and the runtime's access checks cost as much as the copying itself.
     public final class Reader {
         private let lines: LineReader
 
@@ -122,7 +128,7 @@ public enum StoredInput {
         }
 
         // The line being decoded; passthrough fields are read from it after the fixed ones.
-        private var currentLine: ArraySlice<UInt8> = []
+        @exclusivity(unchecked) private var currentLine: ArraySlice<UInt8> = []
 
         // The input, id and error fields, and where the passthrough fields start (nil if none).
         private func nextFields() throws

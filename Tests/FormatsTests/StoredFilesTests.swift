@@ -115,6 +115,7 @@ import Testing
         #expect(table.rows.count == 2)
         #expect(table.value(1, "id") == "say \"x\"\nnow")
         #expect(writer.byteCount == UInt64(text.utf8.count))
+        #expect(writer.sha256 == (try FileDigest.sha256(of: url)), "the digest made while writing is the file's")
     }
 
     @Test func byteLevelCellsMatchTheTypedWriterExactly() throws {
