@@ -4,6 +4,7 @@ import Engine
 import Formats
 import Foundation
 import Logging
+import Synchronization
 
 /// `bulkpredict predict`: runs the engine in this process on a temporary data directory.
 struct PredictCommand: AsyncParsableCommand {
@@ -40,24 +41,36 @@ struct PredictCommand: AsyncParsableCommand {
             maxParallel: routingOptions.maxParallel ?? engine.concurrency * 2, inputName: inputURL.lastPathComponent)
         let id = try await coordinator.submit(submission, file: records, reading: reading)
         var configuration = engine.workerConfiguration()
-        // This run's worker is the only one: it may claim ahead.
+        // This run's worker is the only one: it may claim ahead, and it stops once the request
+        // has ended and been merged, which ends the wait below at once.
         configuration.prefetch = true
+        configuration.exitWhenIdle = true
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
+        let workerEnded = WakeSignal()
+        let exited = OnceFlag()
         let final = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run() }
+            group.addTask {
+                defer {
+                    exited.set()
+                    workerEnded.notify()
+                }
+                try await worker.run()
+            }
             var bar = ProgressBar()
             let subscription = coordinator.hub.subscribe(id)
             while true {
+                let workerGone = exited.isSet
                 guard let status = try await coordinator.store.status(of: id, owner: nil) else { throw CLIError("request vanished") }
                 bar.update(status)
-                if status.state.isTerminal {
+                if status.state.isTerminal || workerGone {
                     bar.finish()
                     group.cancelAll()
                     return status
                 }
-                // At most a few status reads a second: each one aggregates over every task.
-                try await Task.sleep(for: .milliseconds(100))
-                await subscription.wait(timeout: .milliseconds(200))
+                // At most a few status reads a second (each one aggregates over every task), but
+                // none of that waiting once the worker is done.
+                await workerEnded.wait(timeout: .milliseconds(100))
+                if !exited.isSet { await subscription.wait(timeout: .milliseconds(200)) }
             }
         }
         guard final.state.hasResult, let location = try await coordinator.store.resultLocation(of: id) else {
@@ -88,6 +101,17 @@ struct PredictCommand: AsyncParsableCommand {
 }
 
 extension ResultLayout: ExpressibleByArgument {}
+
+/// A flag set once, readable from any task.
+final class OnceFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    /// Whether it has been set.
+    var isSet: Bool { value.load(ordering: .acquiring) }
+
+    /// Sets it.
+    func set() { value.store(true, ordering: .releasing) }
+}
 
 /// Puts a finished result file at the user's path atomically.
 enum OutputInstaller {

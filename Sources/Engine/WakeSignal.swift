@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Notifications do not queue up beyond one, which is what a "something changed, look again" loop
 /// needs.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
@@ -14,8 +14,11 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates a signal that nobody waits for yet.
+    public init() {}
+
     /// Wakes every waiter, or the next one if nobody waits now.
-    func notify() {
+    public func notify() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.waiters.isEmpty else {
                 state.pending = true
@@ -28,7 +31,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns on notification, after `timeout`, or on cancellation, whichever comes first.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForNotification() }
             group.addTask { try? await Task.sleep(for: timeout) }
