@@ -229,10 +229,8 @@ extension PostgresJobStore {
     /// Adds `amount` to a monitoring total, in the caller's transaction.
     static func count(_ db: PostgresConnection, _ counter: SQL.Counter, by amount: Int = 1, logger: Logger) async throws {
         try await db.run(
-            """
-            INSERT INTO queue_counters (name, value) VALUES (\(counter.rawValue), \(amount))
-            ON CONFLICT (name) DO UPDATE SET value = queue_counters.value + excluded.value
-            """, logger: logger)
+            "INSERT INTO queue_counters (name, value) VALUES (\(counter.rawValue), \(amount)) \(unescaped: SQL.addToCounter)",
+            logger: logger)
     }
 
     /// Wakes idle workers in every process once the transaction commits (polling stays the

@@ -200,8 +200,10 @@ public final class PostgresJobStore: JobStore {
         }
     }
 
-    /// Parses a `postgres://` URL into a client configuration.
-    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+    /// Parses a `postgres://` URL into a client configuration (the store's, and the test
+    /// helpers' that create and inspect databases).
+    /// - Throws: ``PostgresURLError`` for a URL that cannot be used.
+    package static func configuration(from url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let scheme = components.scheme,
             ["postgres", "postgresql"].contains(scheme.lowercased())
         else { throw PostgresURLError(url: url, reason: "it must start with postgres://") }

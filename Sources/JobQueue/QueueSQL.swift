@@ -44,11 +44,11 @@ enum SQL {
             CAST((SELECT COALESCE(SUM(value), 0) FROM queue_counters WHERE name = 'fenced_writes_rejected') AS BIGINT) AS fenced
         """
 
+    /// What makes an insert into `queue_counters` add to an existing total.
+    static let addToCounter = "ON CONFLICT (name) DO UPDATE SET value = queue_counters.value + excluded.value"
+
     /// Adds to a counter (parameters: name, amount).
-    static let bumpCounter = """
-        INSERT INTO queue_counters (name, value) VALUES (?, ?)
-        ON CONFLICT (name) DO UPDATE SET value = queue_counters.value + excluded.value
-        """
+    static let bumpCounter = "INSERT INTO queue_counters (name, value) VALUES (?, ?) \(addToCounter)"
 
     /// The condition on `requests` rows that may be merged: every task ended, not merged yet; or
     /// merging under a lease that ran out. Listing and taking share it, so they agree; `now` is the

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import NIOPosix
+import JobQueue
 import PostgresNIO
 
 /// The PostgreSQL server that `scripts/test` starts for the suite, named by the environment
@@ -48,24 +48,21 @@ public enum TestPostgres {
         }
     }
 
-    private static func withConnection<T>(
-        _ url: String, _ body: (PostgresConnection, Logger) async throws -> T
+    private static func withConnection<T: Sendable>(
+        _ url: String, _ body: @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
-        guard let components = URLComponents(string: url) else { throw Unavailable() }
-        let configuration = PostgresConnection.Configuration(
-            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: components.path.count > 1 ? String(components.path.dropFirst()) : nil,
-            tls: .disable)
+        // The store's own URL parsing, so that tests reach the server exactly as the store does.
+        var configuration = try PostgresJobStore.configuration(from: url)
+        configuration.options.maximumConnections = 1
         let logger = Logger(label: "bulkpredict.test-postgres")
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger)
-        do {
-            let value = try await body(connection, logger)
-            try await connection.close()
-            return value
-        } catch {
-            try? await connection.close()
-            throw error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await client.withConnection { connection in try await body(connection, logger) }
         }
     }
 }
