@@ -5,7 +5,7 @@ import Logging
 
 /// Options of every command that runs the engine in this process (`serve`, `worker`, `predict`).
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Models run at once by this process (default: the number of cores); it holds up to twice as many tasks, so that the next chunk is read and the last one written while a model runs.")
+    @Option(help: "Models run at once by this process (default: the number of cores); it holds up to twice as many tasks, so that a chunk's output is written while the next model runs.")
     var concurrency = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "A JSON file adding models and recommendations to the built-in ones.") var modelsConfig: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"

@@ -64,6 +64,8 @@ struct PredictCommand: AsyncParsableCommand {
                 bar.update(status)
                 if status.state.isTerminal || workerGone {
                     bar.finish()
+                    // A worker that stopped before the end says why.
+                    if !status.state.isTerminal { try await group.waitForAll() }
                     group.cancelAll()
                     return status
                 }

@@ -112,4 +112,10 @@ final class ChunkSegments: Sendable {
     func forget(_ request: RequestID) {
         _ = state.withLock { $0.free.removeValue(forKey: request) }
     }
+
+    /// Forgets every request but `live` (those with tasks here now), so that requests merged by
+    /// other processes leave nothing behind; a later task of one simply gets a new segment.
+    func keepOnly(_ live: Set<RequestID>) {
+        state.withLock { state in state.free = state.free.filter { live.contains($0.key) } }
+    }
 }

@@ -5,8 +5,9 @@ import Synchronization
 /// served, that a waiter leaves when its task is cancelled.
 ///
 /// A worker holds more tasks than it has slots so that, while one chunk's model runs, the chunk
-/// before it is written out and recorded and the chunk after it is claimed and read. Only the
-/// model's run takes a slot; that is what ``WorkerService/Configuration/slots`` bounds.
+/// before it is written out and recorded (and, with prefetch, the chunk after it is claimed and
+/// read). Only the model's run takes a slot; that is what ``WorkerService/Configuration/slots``
+/// bounds.
 final class ComputeSlots: Sendable {
     private struct State {
         var free: Int
@@ -65,13 +66,5 @@ final class ComputeSlots: Sendable {
             return state.waiters.removeFirst().continuation
         }
         next?.resume()
-    }
-
-    /// Runs `body` in a slot, waiting for one first.
-    /// - Throws: `CancellationError` while waiting, or what `body` throws.
-    func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await acquire()
-        defer { release() }
-        return try await body()
     }
 }

@@ -20,6 +20,11 @@ actor RollingMerge {
         let recordCount: Int
     }
 
+    /// Most chunks kept waiting for the ones before them.
+    static let pendingLimit = 4_096
+    /// Most rows one reported chunk makes this write.
+    static let rowsPerStep = 50_000
+
     private let requestID: RequestID
     private let coordinator: Coordinator
     private var header: Header?
@@ -47,6 +52,9 @@ actor RollingMerge {
         lastActivity = .now
         pending[task.modelID, default: [:]][task.startRow] = MergePlan.Chunk(
             startRow: task.startRow, rowCount: task.rowCount, state: .succeeded, outputKey: outputKey, error: nil)
+        // Chunks that cannot be written yet wait here; when other processes run the chunks in
+        // between, they would wait for ever, so past a bound the merge at the end does it all.
+        if pending.values.reduce(0, { $0 + $1.count }) > Self.pendingLimit { return stop() }
         if header == nil {
             guard !loading else { return }  // the loader writes what arrived meanwhile
             loading = true
@@ -74,7 +82,10 @@ actor RollingMerge {
                 while let next = pending[model.id]?.removeValue(forKey: cursor.coveredEnd) { cursor.extend(with: [next]) }
                 end = min(end, cursor.coveredEnd)
             }
-            if end > rows.position { try rows.write(upTo: end) }
+            // A late chunk can complete many rows at once; writing them holds a thread of the
+            // shared pool, so one call writes a bounded number and leaves the rest for the next
+            // chunk or the merge.
+            if end > rows.position { try rows.write(upTo: min(end, rows.position + Self.rowsPerStep)) }
         } catch {
             coordinator.logger.notice("rolling merge stopped; the merge will write the rows", metadata: ["request": "\(requestID)", "error": "\(error)"])
             stop()
@@ -165,11 +176,15 @@ final class RollingMerges: Sendable {
     /// Removes and returns the rolling merge of `id`, if any; later chunks of `id` start none.
     func take(_ id: RequestID) -> RollingMerge? {
         state.withLock { state in
-            if state.closed.insert(id).inserted {
-                state.closedOrder.append(id)
-                if state.closedOrder.count > Self.closedMemory { state.closed.remove(state.closedOrder.removeFirst()) }
-            }
+            Self.close(id, in: &state)
             return state.merges.removeValue(forKey: id)
+        }
+    }
+
+    private static func close(_ id: RequestID, in state: inout State) {
+        if state.closed.insert(id).inserted {
+            state.closedOrder.append(id)
+            if state.closedOrder.count > closedMemory { state.closed.remove(state.closedOrder.removeFirst()) }
         }
     }
 
@@ -178,8 +193,11 @@ final class RollingMerges: Sendable {
     func dropIdle(running: Set<RequestID>, idle: Duration) async {
         let candidates = state.withLock { state in state.merges.filter { !running.contains($0.key) } }
         for (id, merge) in candidates where await ContinuousClock.now - merge.lastActivity > idle {
-            let removed = state.withLock { state in
-                state.merges[id] === merge ? state.merges.removeValue(forKey: id) : nil
+            let removed = state.withLock { state -> RollingMerge? in
+                guard state.merges[id] === merge else { return nil }
+                // Its chunks so far are gone with it, so a new one could never catch up.
+                Self.close(id, in: &state)
+                return state.merges.removeValue(forKey: id)
             }
             await removed?.abandon()
         }

@@ -11,8 +11,9 @@ struct TaskRunner: Sendable {
     /// Where the model runs: reading the chunk before and writing its output after happen outside
     /// a slot, beside another chunk's model.
     let slots: ComputeSlots
-    /// Called once the model is done with the chunk (or would not run), so the worker may claim
-    /// the next task while this one's output is written.
+    /// Called once the model is done with the chunk (or, having no record to run, skipped it), so
+    /// the worker may claim the next task while this one's output is written. A run that fails
+    /// before that point does not call it; the worker then counts the task out when it ends.
     var computeEnded: @Sendable () -> Void = {}
 
     /// Why a run stopped early.
@@ -130,6 +131,47 @@ struct TaskRunner: Sendable {
         return outcome
     }
 
+    /// Waits for a compute slot, and gives up as soon as the request is known to be cancelled: a
+    /// chunk claimed ahead may wait a whole model run for its slot.
+    /// - Throws: ``Stop/requestCancelled``, or `CancellationError` when this task is cancelled;
+    ///   either way no slot is held.
+    private func acquireSlot(for requestID: RequestID) async throws {
+        let board = coordinator.cancelBoard
+        let slots = self.slots
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await slots.acquire()
+                return true
+            }
+            group.addTask {
+                while !board.contains(requestID) { try await Task.sleep(for: .milliseconds(50)) }
+                return false
+            }
+            // The first child to end decides; the other is cancelled and awaited, and a slot it
+            // obtained in the meantime is given back.
+            var first: Result<Bool, any Error>?
+            var holding = false
+            while let result = await group.nextResult() {
+                if case .success(true) = result { holding = true }
+                if first == nil {
+                    first = result
+                    group.cancelAll()
+                }
+            }
+            switch first {
+            case .success(true): return
+            case .success(false):
+                if holding { slots.release() }
+                throw Stop.requestCancelled
+            case .failure(let error):
+                if holding { slots.release() }
+                throw error
+            case nil:
+                throw CancellationError()
+            }
+        }
+    }
+
     /// Runs the model in a child task and cancels it as soon as the request is known to be
     /// cancelled, so that cancel stops work within a fraction of a second.
     private func predictWatchingCancel(_ predictor: any Predictor, _ inputs: [String], requestID: RequestID) async throws -> [RecordOutcome]
@@ -196,11 +238,9 @@ struct TaskRunner: Sendable {
         var outcomes: [RecordOutcome] = []
         do {
             if !inputs.isEmpty {
-                outcomes = try await slots.withSlot {
-                    // The request may have been cancelled while this chunk waited for its slot.
-                    if coordinator.cancelBoard.contains(task.requestID) { throw Stop.requestCancelled }
-                    return try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
-                }
+                try await acquireSlot(for: task.requestID)
+                defer { slots.release() }
+                outcomes = try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
             }
             computeEnded()
         } catch {

@@ -75,7 +75,9 @@ public struct WorkerService: Service {
                     let claimedAny = try await claimWhileSlotsAreFree(running: running, slots: slots, finalizer: finalizer, group: &group)
                     if configuration.exitWhenIdle, !claimedAny, running.count == 0, try await coordinator.store.pendingTaskCount() == 0 {
                         for id in try await coordinator.store.requestsAwaitingMerge() { await finalizer.mergeIfReady(id) }
-                        break
+                        // A merge that failed to start (a passing store error) is tried again
+                        // on the next round rather than left behind.
+                        if try await coordinator.store.requestsAwaitingMerge().isEmpty { break }
                     }
                 } catch is CancellationError {
                     break
@@ -168,6 +170,7 @@ public struct WorkerService: Service {
                 coordinator.cancelBoard.formUnion(cancelled)
             }
             coordinator.cancelBoard.keepOnly(live)
+            coordinator.segments.keepOnly(live)
             if let rescued = try? await coordinator.store.rescueExpiredLeases(retryAfter: coordinator.retryPolicy.delay(afterAttempt: 1)), rescued > 0 {
                 coordinator.logger.warning("rescued tasks with expired leases", metadata: ["count": "\(rescued)"])
                 coordinator.notifyWork()

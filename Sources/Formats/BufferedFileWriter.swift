@@ -76,13 +76,14 @@ public final class BufferedFileWriter {
         closed = true
         do {
             try flush()
-            sha256 = hasher.map { Array($0.finalize()) }
+            let digest = hasher.map { Array($0.finalize()) }
             try handle.synchronize()
             try handle.close()
             if rename(temporaryURL.path, url.path) != 0 {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
             }
             Self.syncDirectory(url.deletingLastPathComponent())
+            sha256 = digest
         } catch {
             try? FileManager.default.removeItem(at: temporaryURL)
             throw error

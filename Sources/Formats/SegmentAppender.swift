@@ -14,7 +14,6 @@ import Foundation
 public final class SegmentAppender {
     private let descriptor: Int32
     private let url: URL
-    private let created: Bool
     @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let flushSize: Int
     @exclusivity(unchecked) private var written: UInt64 = 0
@@ -28,9 +27,7 @@ public final class SegmentAppender {
         self.url = url
         self.flushSize = flushSize
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        created = descriptor >= 0
-        if descriptor < 0, errno == EEXIST { descriptor = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC) }
+        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SegmentError(path: url.path, operation: "open", code: errno) }
         self.descriptor = descriptor
         var info = stat()
@@ -82,7 +79,9 @@ public final class SegmentAppender {
         }
         finished = true
         Foundation.close(descriptor)
-        if created { BufferedFileWriter.syncDirectory(url.deletingLastPathComponent()) }
+        // The first block of a file makes the file's name durable too: whoever created the file
+        // may have failed before getting that far.
+        if start == 0 { BufferedFileWriter.syncDirectory(url.deletingLastPathComponent()) }
         return start..<(start + written)
     }
 

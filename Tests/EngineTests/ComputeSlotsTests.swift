@@ -121,19 +121,51 @@ import Testing
         }
     }
 
+    /// A chunk claimed ahead waits for its slot behind another request's long model run; when its
+    /// own request is cancelled it stops at once instead of after that run.
+    @Test func aChunkWaitingForItsSlotStopsWhenItsRequestIsCancelled() async throws {
+        let gate = Gate()
+        var registry = ModelRegistry.builtIn
+        registry.addBuiltIn(gate.descriptor) { _ in gate }
+        let harness = try Harness(parallelism: 2, registry: registry)
+        defer { harness.remove() }
+        let records = (0..<10).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 + 1)) }
+        let running = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 1), records: records)
+        let waiting = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 1), records: records)
+        let status = try await harness.withWorker(slots: 1, prefetch: true) {
+            while try await harness.store.status(of: waiting, owner: nil)?.jobs[0].tasksRunning != 1 || gate.entered != 1 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let started = ContinuousClock.now
+            let outcome = try await harness.coordinator.cancel(waiting, owner: nil, drain: .seconds(10))
+            #expect(outcome == .accepted(.cancelled))
+            #expect(ContinuousClock.now - started < .seconds(3), "it did not wait for the other request's model")
+            #expect(gate.entered == 1, "the cancelled chunk never ran")
+            gate.open()
+            return try await harness.waitUntilTerminal(running)
+        }
+        #expect(status.state == .completed)
+    }
+
     @Test func slotsAreHandedOutInTurnAndAWaiterCanLeave() async throws {
         let slots = ComputeSlots(count: 1)
         try await slots.acquire()
         let order = Shared<[Int]>([])
         let first = Task {
-            try await slots.withSlot { order.update { $0.append(1) } }
+            try await slots.acquire()
+            order.update { $0.append(1) }
+            slots.release()
         }
         // Let the first waiter queue up before the second.
         while slots.waiting < 1 { await Task.yield() }
         let leaving = Task { try await slots.acquire() }
         while slots.waiting < 2 { await Task.yield() }
         let second = Task {
-            try await slots.withSlot { order.update { $0.append(2) } }
+            try await slots.acquire()
+            order.update { $0.append(2) }
+            slots.release()
         }
         while slots.waiting < 3 { await Task.yield() }
         leaving.cancel()
