@@ -135,36 +135,33 @@ struct TaskRunner: Sendable {
     /// chunk claimed ahead may wait a whole model run for its slot.
     /// - Throws: ``Stop/requestCancelled``, or `CancellationError` when this task is cancelled;
     ///   either way no slot is held.
-    private func acquireSlot(for requestID: RequestID) async throws {
+    private func acquireSlot(for requestID: RequestID) async throws -> Int {
         let board = coordinator.cancelBoard
         let slots = self.slots
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await slots.acquire()
-                return true
-            }
+        return try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { try await slots.acquire() }
             group.addTask {
                 while !board.contains(requestID) { try await Task.sleep(for: .milliseconds(50)) }
-                return false
+                return nil
             }
             // The first child to end decides; the other is cancelled and awaited, and a slot it
             // obtained in the meantime is given back.
-            var first: Result<Bool, any Error>?
-            var holding = false
+            var first: Result<Int?, any Error>?
+            var held: Int?
             while let result = await group.nextResult() {
-                if case .success(true) = result { holding = true }
+                if case .success(let slot?) = result { held = slot }
                 if first == nil {
                     first = result
                     group.cancelAll()
                 }
             }
             switch first {
-            case .success(true): return
-            case .success(false):
-                if holding { slots.release() }
+            case .success(let slot?): return slot
+            case .success(nil):
+                if let held { slots.release(held) }
                 throw Stop.requestCancelled
             case .failure(let error):
-                if holding { slots.release() }
+                if let held { slots.release(held) }
                 throw error
             case nil:
                 throw CancellationError()
@@ -174,11 +171,14 @@ struct TaskRunner: Sendable {
 
     /// Runs the model in a child task and cancels it as soon as the request is known to be
     /// cancelled, so that cancel stops work within a fraction of a second.
-    private func predictWatchingCancel(_ predictor: any Predictor, _ inputs: [String], requestID: RequestID) async throws -> [RecordOutcome]
-    {
+    private func predictWatchingCancel(
+        _ predictor: any Predictor, _ inputs: [String], requestID: RequestID, on thread: ModelThread
+    ) async throws -> [RecordOutcome] {
         let board = coordinator.cancelBoard
         return try await withThrowingTaskGroup(of: [RecordOutcome].self) { group in
-            group.addTask {
+            // The model on its slot's thread; the watcher on the shared pool, so that it runs
+            // while the model computes.
+            group.addTask(executorPreference: thread) {
                 do {
                     return try await predictor.predict(inputs)
                 } catch let error as CancellationError {
@@ -238,9 +238,9 @@ struct TaskRunner: Sendable {
         var outcomes: [RecordOutcome] = []
         do {
             if !inputs.isEmpty {
-                try await acquireSlot(for: task.requestID)
-                defer { slots.release() }
-                outcomes = try await predictWatchingCancel(predictor, inputs, requestID: task.requestID)
+                let slot = try await acquireSlot(for: task.requestID)
+                defer { slots.release(slot) }
+                outcomes = try await predictWatchingCancel(predictor, inputs, requestID: task.requestID, on: slots.thread(slot))
             }
             computeEnded()
         } catch {

@@ -62,6 +62,7 @@ public struct WorkerService: Service {
     public func run() async throws {
         let running = RunningTasks()
         let slots = ComputeSlots(count: configuration.slots)
+        defer { slots.stop() }
         let finalizer = Finalizer(coordinator: coordinator, rolling: RollingMerges(coordinator: coordinator))
         // Requests that ended while this process was down are merged now.
         for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }

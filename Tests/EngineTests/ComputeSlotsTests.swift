@@ -149,34 +149,71 @@ import Testing
         #expect(status.state == .completed)
     }
 
+    /// Blocks its thread (as CPU-bound model code does) and notes which thread that was.
+    final class Blocking: Predictor, Sendable {
+        let descriptor = ModelDescriptor(
+            id: "test.blocking", version: "0.1", input: .smiles, outputs: [OutputColumn(name: "length", type: .int)],
+            runner: .builtin("test.blocking"))
+        private let state = Mutex((running: 0, threads: Set<String>()))
+        var threads: Set<String> { state.withLock { $0.threads } }
+
+        func predict(_ inputs: [String]) async throws -> [RecordOutcome] {
+            block()
+            return inputs.map { .values([.int(Int64($0.utf8.count))]) }
+        }
+
+        /// Synchronous on purpose: it holds whatever thread runs it, as a model's computation does.
+        private func block() {
+            let name = Thread.current.name ?? ""
+            state.withLock { _ = $0.threads.insert(name) }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Models run on their slots' own threads, not on the shared pool that the engine's own work
+    /// and the HTTP handlers need.
+    @Test func modelsRunOnTheirSlotsOwnThreads() async throws {
+        let blocking = Blocking()
+        var registry = ModelRegistry.builtIn
+        registry.addBuiltIn(blocking.descriptor) { _ in blocking }
+        let harness = try Harness(parallelism: 4, registry: registry)
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.blocking"]), chunkSize: 1, maxParallel: 4),
+            records: (0..<8).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 + 1)) })
+        let status = try await harness.withWorker(slots: 2) { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completed)
+        #expect(!blocking.threads.isEmpty && blocking.threads.isSubset(of: ["bp-model-0", "bp-model-1"]), "\(blocking.threads)")
+    }
+
     @Test func slotsAreHandedOutInTurnAndAWaiterCanLeave() async throws {
         let slots = ComputeSlots(count: 1)
-        try await slots.acquire()
+        defer { slots.stop() }
+        let held = try await slots.acquire()
         let order = Shared<[Int]>([])
         let first = Task {
-            try await slots.acquire()
+            let slot = try await slots.acquire()
             order.update { $0.append(1) }
-            slots.release()
+            slots.release(slot)
         }
         // Let the first waiter queue up before the second.
         while slots.waiting < 1 { await Task.yield() }
-        let leaving = Task { try await slots.acquire() }
+        let leaving = Task { _ = try await slots.acquire() }
         while slots.waiting < 2 { await Task.yield() }
         let second = Task {
-            try await slots.acquire()
+            let slot = try await slots.acquire()
             order.update { $0.append(2) }
-            slots.release()
+            slots.release(slot)
         }
         while slots.waiting < 3 { await Task.yield() }
         leaving.cancel()
         await #expect(throws: CancellationError.self) { try await leaving.value }
-        slots.release()
+        slots.release(held)
         try await first.value
         try await second.value
         #expect(order.current == [1, 2])
         #expect(slots.waiting == 0)
-        // Both slots' worth of work is done and the one slot is free again.
-        try await slots.acquire()
-        slots.release()
+        // Both waiters' work is done and the one slot is free again.
+        slots.release(try await slots.acquire())
     }
 }
