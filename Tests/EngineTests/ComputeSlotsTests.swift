@@ -37,15 +37,24 @@ import Testing
         }
     }
 
-    /// A deployment with `model` registered and a request of `records` records of growing length
-    /// for it, in chunks of 5 with `max_parallel` 2; remove the harness when done.
-    private func submitted(to model: some Predictor, records: Int) async throws -> (Harness, RequestID) {
+    /// A deployment with `model` registered beside the built-in ones; remove it when done.
+    private func deployment(with model: some Predictor, parallelism: Int = 2) throws -> Harness {
         var registry = ModelRegistry.builtIn
         registry.addBuiltIn(model.descriptor) { _ in model }
-        let harness = try Harness(parallelism: 2, registry: registry)
+        return try Harness(parallelism: parallelism, registry: registry)
+    }
+
+    /// Records of growing length.
+    private func records(_ count: Int) -> [InputRecord] {
+        (0..<count).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 % 9 + 1)) }
+    }
+
+    /// A deployment with `model` and a request of `records` records for it, in chunks of 5 with
+    /// `max_parallel` 2; remove the harness when done.
+    private func submitted(to model: some Predictor, records count: Int) async throws -> (Harness, RequestID) {
+        let harness = try deployment(with: model)
         let id = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: [model.descriptor.id]), chunkSize: 5, maxParallel: 2),
-            records: (0..<records).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 % 9 + 1)) })
+            Submission(routing: RoutingSpec(models: [model.descriptor.id]), chunkSize: 5, maxParallel: 2), records: records(count))
         return (harness, id)
     }
 
@@ -125,15 +134,11 @@ import Testing
     /// own request is cancelled it stops at once instead of after that run.
     @Test func aChunkWaitingForItsSlotStopsWhenItsRequestIsCancelled() async throws {
         let gate = Gate()
-        var registry = ModelRegistry.builtIn
-        registry.addBuiltIn(gate.descriptor) { _ in gate }
-        let harness = try Harness(parallelism: 2, registry: registry)
+        let harness = try deployment(with: gate)
         defer { harness.remove() }
-        let records = (0..<10).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 + 1)) }
-        let running = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 1), records: records)
-        let waiting = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 1), records: records)
+        let oneAtATime = Submission(routing: RoutingSpec(models: ["test.gate"]), chunkSize: 5, maxParallel: 1)
+        let running = try await harness.coordinator.submit(oneAtATime, records: records(10))
+        let waiting = try await harness.coordinator.submit(oneAtATime, records: records(10))
         let status = try await harness.withWorker(slots: 1, prefetch: true) {
             while try await harness.store.status(of: waiting, owner: nil)?.jobs[0].tasksRunning != 1 || gate.entered != 1 {
                 try await Task.sleep(for: .milliseconds(5))
@@ -174,13 +179,10 @@ import Testing
     /// and the HTTP handlers need.
     @Test func modelsRunOnTheirSlotsOwnThreads() async throws {
         let blocking = Blocking()
-        var registry = ModelRegistry.builtIn
-        registry.addBuiltIn(blocking.descriptor) { _ in blocking }
-        let harness = try Harness(parallelism: 4, registry: registry)
+        let harness = try deployment(with: blocking, parallelism: 4)
         defer { harness.remove() }
         let id = try await harness.coordinator.submit(
-            Submission(routing: RoutingSpec(models: ["test.blocking"]), chunkSize: 1, maxParallel: 4),
-            records: (0..<8).map { InputRecord(id: nil, input: String(repeating: "C", count: $0 + 1)) })
+            Submission(routing: RoutingSpec(models: ["test.blocking"]), chunkSize: 1, maxParallel: 4), records: records(8))
         let status = try await harness.withWorker(slots: 2) { try await harness.waitUntilTerminal(id) }
         #expect(status.state == .completed)
         #expect(!blocking.threads.isEmpty && blocking.threads.isSubset(of: ["bp-model-0", "bp-model-1"]), "\(blocking.threads)")
