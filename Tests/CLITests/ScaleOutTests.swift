@@ -49,6 +49,11 @@ extension CLITests {
         #expect(accounting.isClean, "\(accounting)")
         #expect(table.rows.filter { !$0[4].isEmpty }.count == 0, "every record of the command model has values")
         for process in workers { process.terminate() }
+        // The workers get their drain to exit before their database goes; one still there after
+        // it is killed rather than left behind.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while workers.contains(where: \.isRunning), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        for process in workers where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         await database.drop()
     }
 }
