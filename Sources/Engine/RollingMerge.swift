@@ -62,8 +62,8 @@ actor RollingMerge {
             do {
                 guard let status = try await coordinator.store.status(of: requestID, owner: nil) else { return stop() }
                 let models = status.jobs.map { (id: $0.model, version: $0.modelVersion) }
-                header = Header(
-                    schema: try coordinator.resultSchema(for: requestID, models: models, inputKey: task.inputKey), inputKey: task.inputKey, recordCount: status.recordCount)
+                let schema = try coordinator.resultSchema(for: requestID, models: models, inputKey: task.inputKey)
+                header = Header(schema: schema, inputKey: task.inputKey, recordCount: status.recordCount)
             } catch {
                 return stop()
             }

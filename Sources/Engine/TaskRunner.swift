@@ -236,17 +236,14 @@ struct TaskRunner: Sendable {
             }
         }
         var outcomes: [RecordOutcome] = []
-        do {
-            if !inputs.isEmpty {
-                let slot = try await acquireSlot(for: task.requestID)
-                defer { slots.release(slot) }
-                outcomes = try await predictWatchingCancel(predictor, inputs, requestID: task.requestID, on: slots.thread(slot))
-            }
-            computeEnded()
-        } catch {
-            computeEnded()
-            throw error
+        if !inputs.isEmpty {
+            let slot = try await acquireSlot(for: task.requestID)
+            defer { slots.release(slot) }
+            outcomes = try await predictWatchingCancel(predictor, inputs, requestID: task.requestID, on: slots.thread(slot))
         }
+        // Reached only when the model ran (or had nothing to run); a failure before this point
+        // leaves the count to the worker, which clears it when the task ends.
+        computeEnded()
         guard outcomes.count == inputs.count else {
             throw EngineError("the model returned \(outcomes.count) outcomes for \(inputs.count) records")
         }
@@ -274,4 +271,3 @@ struct TaskRunner: Sendable {
         return (ChunkLocation(fileKey: segment.key, range: range).key, writer.succeeded, writer.failed)
     }
 }
-

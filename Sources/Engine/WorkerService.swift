@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// At most ``Configuration/slots`` models run at once in this process, and it holds at most twice
 /// as many tasks (the others are being written and recorded, or with prefetch, read); each
 /// request's own `max_parallel` bounds its held tasks, enforced by the claim query across all
-/// workers. On graceful shutdown the
-/// service stops claiming, and running tasks are given back to the queue.
+/// workers. On graceful shutdown the service stops claiming, and running tasks are given back to
+/// the queue.
 public struct WorkerService: Service {
     /// Tuning knobs; the defaults suit the embedded server.
     public struct Configuration: Sendable {
