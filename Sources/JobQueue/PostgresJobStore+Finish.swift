@@ -43,8 +43,11 @@ extension PostgresJobStore {
                 """, logger: logger)
             try await db.run("UPDATE requests SET revision = revision + 1 WHERE id = \(task.requestID.rawValue)", logger: logger)
             try await Self.drainIfCancelling(db, requestID: task.requestID.rawValue, logger: logger)
-            return FinishReceipt(
-                accepted: true, requestReadyToMerge: try await Self.isReadyToMerge(db, task.requestID.rawValue, logger: logger))
+            let ready = try await Self.isReadyToMerge(db, task.requestID.rawValue, logger: logger)
+            // Idle workers elsewhere wait for the request's last task before they may exit (or
+            // take over its merge); telling them now spares them their next poll.
+            if ready { try await Self.announceWork(db, logger: logger) }
+            return FinishReceipt(accepted: true, requestReadyToMerge: ready)
         }
     }
 

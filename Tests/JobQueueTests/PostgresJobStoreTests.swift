@@ -25,6 +25,30 @@ import Testing
         await database.drop()
     }
 
+    @Test func idleWorkersHearWhenAnotherProcessEndsARequestsLastTask() async throws {
+        let database = try await TestPostgres.createDatabase()
+        let busy = try await PostgresJobStore(url: database.url)
+        let idle = try await PostgresJobStore(url: database.url)
+        try await busy.submit(StoreFixtures.request(records: 20, chunkSize: 10))
+        let first = try #require(try await busy.claim(workerID: "busy", lease: .seconds(30)))
+        let last = try #require(try await busy.claim(workerID: "busy", lease: .seconds(30)))
+        let wakes = Shared(0)
+        let listening = Task { try await idle.watchForWork { wakes.value.withLock { $0 += 1 } } }
+        try await waitUntil { wakes.value.withLock { $0 } >= 1 }
+        // A task that leaves others running is no news to an idle worker...
+        _ = try await busy.finish(first, as: .succeeded(outputKey: "a", succeeded: 10, failed: 0))
+        let afterFirst = wakes.value.withLock { $0 }
+        // ...but the last one is: it may exit now (`--exit-when-idle`) or take over the merge,
+        // instead of at its next poll.
+        let receipt = try await busy.finish(last, as: .succeeded(outputKey: "b", succeeded: 10, failed: 0))
+        #expect(receipt.requestReadyToMerge)
+        try await waitUntil { wakes.value.withLock { $0 } > afterFirst }
+        listening.cancel()
+        busy.close()
+        idle.close()
+        await database.drop()
+    }
+
     @Test func malformedURLsAreRefusedWithoutShowingThePassword() async throws {
         do {
             _ = try await PostgresJobStore(url: "mysql://admin:s3cret@db/bulk")
