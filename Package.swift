@@ -1,8 +1,9 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-// Dependencies point one way: pure code (Core, Chemistry, Proteins) ← Formats ← Models ← JobQueue ← Engine
-// ← APIServer ← CLI. Only JobQueue imports a database module and only APIServer imports Hummingbird.
+// Dependencies point one way: pure code (Core, Chemistry, Proteins, Parquet) ← Formats; Core, Chemistry and
+// Proteins ← Models; Core ← JobQueue; Formats, Models and JobQueue ← Engine ← APIServer ← CLI. Of the
+// product's modules only JobQueue imports a database module, and only APIServer imports Hummingbird.
 let package = Package(
     name: "BulkPredict",
     platforms: [.macOS(.v15)],

@@ -8,11 +8,11 @@ import Foundation
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "submit", abstract: "Submit a file of molecules to a BulkPredict server.")
 
-    @Argument(help: "Input file: .csv/.tsv with a SMILES column, or .smi/.txt with one SMILES per line.") var input: String
+    @Argument(help: "Input file: .csv/.tsv with a SMILES column, .smi/.txt with one SMILES per line, .sdf, or FASTA for protein models; any of them may be gzipped (.gz).") var input: String
     @OptionGroup var routingOptions: RoutingOptions
     @OptionGroup var serverOptions: ServerOptions
     @Flag(help: "Wait for the request to finish, showing progress.") var wait = false
-    @Option(name: .shortAndLong, help: "With --wait: write the result here (.parquet, .csv or .jsonl).") var output: String?
+    @Option(name: .shortAndLong, help: "With --wait: write the result here (.parquet, .csv, .jsonl or .parquetbundle).") var output: String?
     @Option(
         help: ArgumentHelp(
             "Makes the submission safe to repeat: submitting the same file again with the same key (after a timeout or a dropped connection) answers with the first request instead of starting another.",
@@ -140,8 +140,8 @@ struct RetryCommand: AsyncParsableCommand {
 struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "download", abstract: "Download the result of a finished request.")
     @Argument(help: "Request id.") var id: String
-    @Option(name: .shortAndLong, help: "Result file; its extension chooses the format: .parquet, .csv or .jsonl.") var output: String
-    @Option(help: "wide (one row per record) or long (one row per record and model).") var layout: ResultLayout = .wide
+    @Option(name: .shortAndLong, help: "Result file; its extension chooses the format: .parquet, .csv, .jsonl, or .parquetbundle (a ProtSpace bundle).") var output: String
+    @Option(help: "wide (one row per record), long (one row per record and model), or embeddings (vectors as float columns; Parquet only).") var layout: ResultLayout = .wide
     @OptionGroup var serverOptions: ServerOptions
 
     func run() async throws {

@@ -7,9 +7,9 @@ struct RoutingOptions: ParsableArguments {
     @Option(help: "Route by target through the recommendations table instead of naming models.") var target: String?
     @Option(help: "A series within the target.") var series: String?
     @Option(help: "Records per task (default 1000).") var chunkSize: Int?
-    @Option(help: "Most tasks of this request that run at once.") var maxParallel: Int?
+    @Option(help: "Most tasks of this request held at once, across all workers (default: the server's, 4; for predict, 2 × --concurrency).") var maxParallel: Int?
     @Option(help: "Name of the SMILES column in CSV/TSV input.") var smilesColumn = "smiles"
-    @Option(help: "Name of the id column in CSV/TSV input (default: a column named 'id', if any).") var idColumn: String?
+    @Option(help: "Name of the id column in CSV/TSV input, or of the SD data item that holds the id (default: a CSV/TSV column named 'id', if any; an SD record's title line).") var idColumn: String?
 
     var routing: RoutingSpec { RoutingSpec(models: models, target: target, series: series) }
 }

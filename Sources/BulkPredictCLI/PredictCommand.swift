@@ -11,11 +11,11 @@ struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict", abstract: "Predict a file of molecules locally, with no server, and write the result.")
 
-    @Argument(help: "Input file: .csv/.tsv with a SMILES column, or .smi/.txt with one SMILES per line.") var input: String
+    @Argument(help: "Input file: .csv/.tsv with a SMILES column, .smi/.txt with one SMILES per line, .sdf, or FASTA for protein models; any of them may be gzipped (.gz).") var input: String
     @OptionGroup var routingOptions: RoutingOptions
     @OptionGroup var engine: EngineOptions
-    @Option(name: .shortAndLong, help: "Result file; its extension chooses the format: .parquet, .csv or .jsonl.") var output: String
-    @Option(help: "wide (one row per record) or long (one row per record and model).") var layout: ResultLayout = .wide
+    @Option(name: .shortAndLong, help: "Result file; its extension chooses the format: .parquet, .csv, .jsonl, or .parquetbundle (a ProtSpace bundle).") var output: String
+    @Option(help: "wide (one row per record), long (one row per record and model), or embeddings (vectors as float columns; Parquet only).") var layout: ResultLayout = .wide
 
     func run() async throws {
         let outputURL = URL(fileURLWithPath: output)

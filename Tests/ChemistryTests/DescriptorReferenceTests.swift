@@ -4,7 +4,7 @@ import Testing
 
 /// Compares every descriptor on every molecule of the shared sets with RDKit's values
 /// (Fixtures/rdkit_descriptors.tsv, written by scripts/reference/descriptor_reference.py).
-/// The bar: at least 99.5% agreement per descriptor, counts exact, weights, TPSA and
+/// The agreement bar: at least 99.5% agreement per descriptor, counts exact, weights, TPSA and
 /// Crippen values within 0.01, QED within 0.001.
 @Suite("RDKit descriptor reference")
 struct DescriptorReferenceTests {
