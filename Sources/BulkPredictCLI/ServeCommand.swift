@@ -17,6 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Flag(help: "Serve the API only; leave the work to `bulkpredict worker` processes.") var noWorkers = false
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var shutdown: ShutdownOptions
 
     func run() async throws {
         let environment = try await engine.environment(dataDirectory: store.dataDirectory, store: store)
@@ -32,8 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !noWorkers {
             services.append(.init(service: WorkerService(coordinator: environment.coordinator, configuration: engine.workerConfiguration())))
         }
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: shutdown.configuration(services: services, logger: logger))
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

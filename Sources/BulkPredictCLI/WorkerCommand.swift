@@ -12,6 +12,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Flag(help: "Exit once the queue is empty.") var exitWhenIdle = false
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var shutdown: ShutdownOptions
 
     func run() async throws {
         let environment = try await engine.environment(dataDirectory: store.dataDirectory, store: store)
@@ -20,9 +21,8 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.exitWhenIdle = exitWhenIdle
         let worker = WorkerService(coordinator: environment.coordinator, configuration: configuration)
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: shutdown.configuration(
+                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger))
         try await group.run()
     }
 }

@@ -27,8 +27,9 @@ struct Finalizer: Sendable {
         do {
             guard let plan = try await store.beginMerge(id, lease: lease) else { return }
             coordinator.hub.changed(id)
+            let result: MergeResult
             do {
-                let result = try await withThrowingTaskGroup(of: MergeResult?.self) { group in
+                result = try await withThrowingTaskGroup(of: MergeResult?.self) { group in
                     group.addTask { try await write(plan) }
                     group.addTask {
                         // Renew the lease while writing; if this process dies, another takes over.
@@ -41,15 +42,26 @@ struct Finalizer: Sendable {
                     guard let first = try await group.next(), let result = first else { throw CancellationError() }
                     return result
                 }
+            } catch {
+                coordinator.logger.error("merge failed", metadata: ["request": "\(id)", "error": "\(error)"])
+                let reason = (error as? EngineError)?.message ?? "an internal error stopped the merge; see the server log"
+                try await store.failMerge(plan, reason: "the result could not be written: \(reason)")
+                coordinator.hub.changed(id)
+                return
+            }
+            do {
                 if try await !store.finishMerge(plan, result: result) {
                     // Cancelled, or taken over, while merging: this merge must not announce anything.
                     // The result file is the same bytes either way, so it is left for the taker.
                     coordinator.logger.notice("merge superseded", metadata: ["request": "\(id)"])
                 }
             } catch {
-                coordinator.logger.error("merge failed", metadata: ["request": "\(id)", "error": "\(error)"])
-                let reason = (error as? EngineError)?.message ?? "an internal error stopped the merge; see the server log"
-                try await store.failMerge(plan, reason: "the result could not be written: \(reason)")
+                // The result is complete; only recording it failed (the database blinked). Failing
+                // the request now would throw a good result away: the merge lease runs out instead,
+                // and the sweep merges again.
+                coordinator.logger.error(
+                    "could not record the finished merge; it runs again when its lease expires",
+                    metadata: ["request": "\(id)", "error": "\(error)"])
             }
             coordinator.hub.changed(id)
         } catch {

@@ -39,7 +39,7 @@ extension PostgresJobStore {
             let changed = try await db.changes(
                 """
                 UPDATE requests SET merge_expires_at = \(unescaped: Self.now) + \(lease.milliseconds)
-                WHERE id = \(plan.requestID.rawValue) AND state = 'merging' AND merge_token = \(plan.token)
+                WHERE id = \(plan.requestID.rawValue) AND state IN ('merging', 'cancelled') AND merge_token = \(plan.token)
                 RETURNING id
                 """, logger: logger)
             if changed == 0 { try await Self.count(db, .fenced, logger: logger) }

@@ -49,7 +49,10 @@ extension SQLiteJobStore {
                     """, [TaskState.running.rawValue, token, leaseMS, workerID, taskID])
             if let state = RequestState(rawValue: row["request_state"]), state == .queued {
                 let next = try Lifecycle.next(state, on: .workStarted)
-                try db.execute(cached: "UPDATE requests SET state = ?, started_at = \(Self.now) WHERE id = ?", [next.rawValue, requestID])
+                // A request queued again by a retry keeps the time its work first started, as in
+                // the PostgreSQL store.
+                try db.execute(
+                    cached: "UPDATE requests SET state = ?, started_at = COALESCE(started_at, \(Self.now)) WHERE id = ?", [next.rawValue, requestID])
             }
             if let state = JobState(rawValue: row["job_state"]), state == .queued {
                 try db.execute(

@@ -38,7 +38,7 @@ extension SQLiteJobStore {
         let leaseMS = lease.milliseconds
         return try await immediate { db in
             try db.execute(
-                cached: "UPDATE requests SET merge_expires_at = \(Self.now) + ? WHERE id = ? AND state = 'merging' AND merge_token = ?",
+                cached: "UPDATE requests SET merge_expires_at = \(Self.now) + ? WHERE id = ? AND state IN ('merging', 'cancelled') AND merge_token = ?",
                 [leaseMS, plan.requestID.rawValue, plan.token])
             guard db.changesCount == 1 else {
                 try Self.count(db, .fenced)

@@ -35,6 +35,13 @@ public final class PrivatePostgres: Sendable {
     /// The same server back on the same port.
     public func resume() async throws { _ = try await Self.script(["resume", directory]) }
 
+    /// Stops every server process (SIGSTOP): the database hangs with its connections open, as
+    /// behind a partition that drops packets, rather than going away.
+    public func freeze() async throws { _ = try await Self.script(["freeze", directory]) }
+
+    /// Lets a frozen server run again.
+    public func thaw() async throws { _ = try await Self.script(["thaw", directory]) }
+
     /// Stops the server and removes its folder.
     public func stop() async { _ = try? await Self.script(["stop", directory]) }
 

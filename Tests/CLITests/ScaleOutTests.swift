@@ -91,3 +91,38 @@ extension CLITests {
         await database.drop()
     }
 }
+
+extension CLITests {
+    @Test func aWorkerAskedToStopWhileTheDatabaseHangsExitsWithinItsDrainInsteadOfWaitingForEver() async throws {
+        let postgres = try await PrivatePostgres.start()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = directory.file("worker.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let worker = try CommandRunner.start(
+            ["worker", "--database", postgres.url, "--blob-dir", directory.file("blobs").path, "--data-dir", directory.file("w").path,
+             "--drain", "1", "--log-level", "error"], stderr: handle)
+        defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
+        // Let it connect and settle into polling, then hang the database under it.
+        try await Task.sleep(for: .seconds(2))
+        #expect(worker.isRunning, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        try await postgres.freeze()
+        try await Task.sleep(for: .seconds(1))
+        let asked = ContinuousClock.now
+        worker.terminate()
+        // The drain (1 s), then 10 s for cancelled work, then the process ends whatever it awaits.
+        while worker.isRunning, ContinuousClock.now - asked < .seconds(40) { try await Task.sleep(for: .milliseconds(100)) }
+        let took = ContinuousClock.now - asked
+        try await postgres.thaw()
+        await postgres.stop()
+        #expect(!worker.isRunning, "still running \(took) after SIGTERM")
+        #expect(took < .seconds(25), "took \(took)")
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        if worker.terminationStatus != 0 {
+            // It only exits 1 when the database kept it from stopping in time, and then says why.
+            #expect(worker.terminationStatus == 1)
+            #expect(said.contains("exiting now"), "\(said)")
+        }
+    }
+}

@@ -281,6 +281,29 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func thePartialMergeOfACancelledRequestKeepsItsLeaseWhileItWrites(kind: StoreKind) async throws {
+        try await kind.withFreshStore { store in
+            let request = StoreFixtures.request(records: 20, chunkSize: 10)
+            try await store.submit(request)
+            let tasks = try await claimAll(store)
+            _ = try await store.finish(tasks[0], as: .succeeded(outputKey: "k", succeeded: 10, failed: 0))
+            #expect(try await store.cancel(request.id, owner: nil) == .accepted(.cancelling))
+            _ = try await store.finish(tasks[1], as: .cancelled)
+            #expect(try await store.status(of: request.id, owner: nil)?.state == .cancelled)
+            // A short lease, renewed: a long partial merge must not be taken over while it writes.
+            let plan = try #require(try await store.beginMerge(request.id, lease: .milliseconds(300)))
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(150))
+                #expect(try await store.extendMerge(plan, lease: .milliseconds(300)))
+            }
+            #expect(try await store.beginMerge(request.id, lease: .seconds(30)) == nil, "a renewed partial merge is not taken over")
+            let result = MergeResult(csvKey: "r", rowCount: 20, byteCount: 1, hasErrors: true)
+            #expect(try await store.finishMerge(plan, result: result))
+            #expect(try await store.statistics().totals.fencedWritesRejected == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func requestsSubmittedInTheSameMillisecondAreServedInSubmissionOrder(kind: StoreKind) async throws {
         try await kind.withFreshStore { store in
             var ids: [RequestID] = []

@@ -1,0 +1,100 @@
+import BulkPredictCore
+import Engine
+import Formats
+import Foundation
+import JobQueue
+import Logging
+import Models
+import Synchronization
+import TestSupport
+import Testing
+
+/// What the merge does when the job store fails it at the very end.
+@Suite struct FinalizerTests {
+    @Test func aMergeWhoseRecordingFailsRunsAgainInsteadOfFailingTheRequest() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")))
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let coordinator = Coordinator(
+            store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: .builtIn,
+            limits: SubmissionLimits(globalParallelism: 4), logger: logger, mergeLease: .milliseconds(400))
+        let records = (0..<50).map { InputRecord(id: "m\($0)", input: $0.isMultiple(of: 2) ? "CCO" : "c1ccccc1") }
+        let id = try await coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 10), records: records)
+        var configuration = WorkerService.Configuration()
+        configuration.slots = 2
+        configuration.idlePoll = .milliseconds(50)
+        configuration.sweepInterval = .milliseconds(100)
+        let worker = WorkerService(coordinator: coordinator, configuration: configuration)
+        let status = try await withThrowingTaskGroup(of: RequestStatus?.self) { group in
+            group.addTask {
+                try await worker.run()
+                return nil
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            var status = try await store.status(of: id, owner: nil)
+            while ContinuousClock.now < deadline, status?.state.isTerminal != true {
+                try await Task.sleep(for: .milliseconds(20))
+                status = try await store.status(of: id, owner: nil)
+            }
+            group.cancelAll()
+            return status
+        }
+        // The first merge wrote the whole result, then could not record it: the request must not
+        // fail for that. Its lease ran out and the merge ran again.
+        #expect(store.failedFinishes == 1, "the store refused the first merge's ending")
+        #expect(store.mergesBegun >= 2, "the merge ran again after its lease expired")
+        #expect(status?.state == .completed, "\(String(describing: status))")
+        #expect(try await store.resultLocation(of: id)?.rowCount == 50)
+    }
+}
+
+/// A SQLite store whose first `finishMerge` fails as if the database had gone away for a moment.
+private final class BlinkingStore: JobStore {
+    private let base: SQLiteJobStore
+    private let counts = Mutex((finishes: 0, begun: 0))
+
+    init(_ base: SQLiteJobStore) { self.base = base }
+
+    var failedFinishes: Int { counts.withLock { min($0.finishes, 1) } }
+    var mergesBegun: Int { counts.withLock { $0.begun } }
+
+    func finishMerge(_ plan: MergePlan, result: MergeResult) async throws -> Bool {
+        let first = counts.withLock { counts -> Bool in
+            counts.finishes += 1
+            return counts.finishes == 1
+        }
+        if first { throw JobStoreUnavailable("the connection dropped") }
+        return try await base.finishMerge(plan, result: result)
+    }
+
+    func beginMerge(_ id: RequestID, lease: Duration) async throws -> MergePlan? {
+        let plan = try await base.beginMerge(id, lease: lease)
+        if plan != nil { counts.withLock { $0.begun += 1 } }
+        return plan
+    }
+
+    @discardableResult func submit(_ request: NewRequest) async throws -> SubmitOutcome { try await base.submit(request) }
+    func status(of id: RequestID, owner: String?) async throws -> RequestStatus? { try await base.status(of: id, owner: owner) }
+    func list(owner: String, limit: Int, offset: Int) async throws -> (requests: [RequestStatus], total: Int) {
+        try await base.list(owner: owner, limit: limit, offset: offset)
+    }
+    func claim(workerID: String, lease: Duration) async throws -> ClaimedTask? { try await base.claim(workerID: workerID, lease: lease) }
+    func heartbeat(_ task: ClaimedTask, lease: Duration) async throws -> Bool { try await base.heartbeat(task, lease: lease) }
+    func finish(_ task: ClaimedTask, as ending: TaskEnding) async throws -> FinishReceipt { try await base.finish(task, as: ending) }
+    func release(_ task: ClaimedTask) async throws { try await base.release(task) }
+    func cancelled(among ids: [RequestID]) async throws -> Set<RequestID> { try await base.cancelled(among: ids) }
+    func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome { try await base.cancel(id, owner: owner) }
+    func retryFailed(_ id: RequestID, owner: String?) async throws -> RetryOutcome { try await base.retryFailed(id, owner: owner) }
+    func requestsAwaitingMerge() async throws -> [RequestID] { try await base.requestsAwaitingMerge() }
+    func extendMerge(_ plan: MergePlan, lease: Duration) async throws -> Bool { try await base.extendMerge(plan, lease: lease) }
+    func failMerge(_ plan: MergePlan, reason: String) async throws { try await base.failMerge(plan, reason: reason) }
+    func resultLocation(of id: RequestID) async throws -> MergeResult? { try await base.resultLocation(of: id) }
+    func pendingTaskCount() async throws -> Int { try await base.pendingTaskCount() }
+    func usage(owner: String) async throws -> OwnerUsage { try await base.usage(owner: owner) }
+    func queuePosition(of id: RequestID) async throws -> Int? { try await base.queuePosition(of: id) }
+    func statistics() async throws -> QueueStatistics { try await base.statistics() }
+    func rescueExpiredLeases(retryAfter: Duration) async throws -> Int { try await base.rescueExpiredLeases(retryAfter: retryAfter) }
+    var isAvailable: Bool { base.isAvailable }
+}
