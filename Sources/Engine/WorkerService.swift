@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Claims tasks and runs them with bounded parallelism, as a swift-service-lifecycle `Service`.
 ///
@@ -129,7 +130,8 @@ public struct WorkerService: Service {
     private func execute(
         _ task: ClaimedTask, slots: ComputeSlots, computeEnded: @escaping @Sendable () -> Void
     ) async -> TaskRunner.Finished? {
-        let runner = TaskRunner(coordinator: coordinator, slots: slots, computeEnded: computeEnded)
+        let ending = EndingFlag()
+        let runner = TaskRunner(coordinator: coordinator, slots: slots, computeEnded: computeEnded, endingRecorded: { ending.set() })
         return await withTaskGroup(of: TaskRunner.Finished??.self) { group in
             group.addTask { .some(await runner.run(task)) }
             group.addTask {
@@ -137,11 +139,16 @@ public struct WorkerService: Service {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: configuration.heartbeat)
                     if Task.isCancelled { break }
+                    // Once the ending is being written, the run decides how this ends: a renewal
+                    // now would only meet the cleared lease and pass for a lost one.
+                    if ending.isSet { return await Self.waitForCancellation() }
                     let renewed: Bool?
                     do { renewed = try await coordinator.store.heartbeat(task, lease: configuration.lease) } catch { renewed = nil }
                     switch renewed {
                     case true:
                         lastRenewal = ContinuousClock.now
+                    case false where ending.isSet:
+                        return await Self.waitForCancellation()
                     case false:
                         coordinator.logger.warning("lease lost; stopping the task", metadata: ["task": "\(task.taskID)"])
                         return .none
@@ -159,6 +166,12 @@ public struct WorkerService: Service {
             group.cancelAll()
             return first ?? nil
         }
+    }
+
+    /// Suspends until the calling task is cancelled; for a child that must not decide a race.
+    private static func waitForCancellation() async -> TaskRunner.Finished?? {
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+        return .none
     }
 
     /// Periodically learns which running requests were cancelled (possibly by another process)
@@ -181,4 +194,13 @@ public struct WorkerService: Service {
             for id in (try? await coordinator.store.requestsAwaitingMerge()) ?? [] { await finalizer.mergeIfReady(id) }
         }
     }
+}
+
+/// Whether a task's ending is being written; set by its run, read by its heartbeat.
+private final class EndingFlag: Sendable {
+    private let value = Mutex(false)
+
+    var isSet: Bool { value.withLock { $0 } }
+
+    func set() { value.withLock { $0 = true } }
 }

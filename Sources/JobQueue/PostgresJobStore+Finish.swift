@@ -88,15 +88,12 @@ extension PostgresJobStore {
     }
 
     public func pendingTaskCount() async throws -> Int {
-        let rows = try await translating {
-            try await client.query(
-                """
-                SELECT COUNT(*) AS n FROM tasks t JOIN requests r ON r.id = t.request_id
-                WHERE t.state IN \(unescaped: SQL.liveTasks) AND r.state IN ('queued', 'running')
-                """, logger: logger
-            ).collect()
-        }
-        return try rows.first?.makeRandomAccess().get("n", as: Int.self) ?? 0
+        let rows = try await read(
+            """
+            SELECT COUNT(*) AS n FROM tasks t JOIN requests r ON r.id = t.request_id
+            WHERE t.state IN \(unescaped: SQL.liveTasks) AND r.state IN ('queued', 'running')
+            """)
+        return try rows.first?.get("n", as: Int.self) ?? 0
     }
 
     public func statistics() async throws -> QueueStatistics {

@@ -4,12 +4,8 @@ import PostgresNIO
 
 extension PostgresJobStore {
     public func requestsAwaitingMerge() async throws -> [RequestID] {
-        try await translating {
-            try await client.query(
-                "SELECT id FROM requests r WHERE \(unescaped: SQL.mergeable("r", now: Self.now)) ORDER BY created_at, seq",
-                logger: logger
-            ).collect().compactMap { RequestID(try $0.makeRandomAccess().get("id", as: String.self)) }
-        }
+        try await read("SELECT id FROM requests r WHERE \(unescaped: SQL.mergeable("r", now: Self.now)) ORDER BY created_at, seq")
+            .compactMap { RequestID(try $0.get("id", as: String.self)) }
     }
 
     public func beginMerge(_ id: RequestID, lease: Duration) async throws -> MergePlan? {

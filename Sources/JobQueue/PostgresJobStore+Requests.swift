@@ -141,15 +141,12 @@ extension PostgresJobStore {
 
     public func cancelled(among ids: [RequestID]) async throws -> Set<RequestID> {
         guard !ids.isEmpty else { return [] }
-        let rows = try await translating {
-            try await client.query(
-                """
-                SELECT id FROM requests WHERE id = ANY(\(ids.map(\.rawValue))::text[])
-                  AND state IN \(unescaped: SQL.list([RequestState.cancelling, .cancelled]))
-                """, logger: logger
-            ).collect()
-        }
-        return Set(try rows.compactMap { RequestID(try $0.makeRandomAccess().get("id", as: String.self)) })
+        let rows = try await read(
+            """
+            SELECT id FROM requests WHERE id = ANY(\(ids.map(\.rawValue))::text[])
+              AND state IN \(unescaped: SQL.list([RequestState.cancelling, .cancelled]))
+            """)
+        return Set(try rows.compactMap { RequestID(try $0.get("id", as: String.self)) })
     }
 
     public func cancel(_ id: RequestID, owner: String?) async throws -> CancelOutcome {

@@ -146,6 +146,13 @@ public final class PostgresJobStore: JobStore {
         try await inTransaction("BEGIN", body)
     }
 
+    /// The rows of one query, with a transaction's bounded wait for a connection: a plain pool
+    /// query would wait for as long as the database stays away, and its failure would not mark the
+    /// store unavailable.
+    func read(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await transaction { [logger] db in try await db.rows(query, logger: logger) }
+    }
+
     /// Runs `body` against one consistent snapshot of the whole database.
     func snapshot<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)

@@ -98,3 +98,19 @@ private final class BlinkingStore: JobStore {
     func rescueExpiredLeases(retryAfter: Duration) async throws -> Int { try await base.rescueExpiredLeases(retryAfter: retryAfter) }
     var isAvailable: Bool { base.isAvailable }
 }
+
+/// Heartbeats that meet a task whose ending is already being written.
+@Suite struct HeartbeatTests {
+    @Test func aHeartbeatAfterTheEndingIsWrittenIsNotTakenForALostLease() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .microseconds(200)))
+        defer { harness.remove() }
+        let records = (0..<1_500).map { InputRecord(id: nil, input: $0.isMultiple(of: 3) ? "CCO" : "c1ccccc1") }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.slow"]), chunkSize: 15), records: records)
+        // Heartbeats far more often than tasks end, so that many fall between a task's ending
+        // and its run returning.
+        let status = try await harness.withWorker(slots: 2, heartbeat: .milliseconds(1)) { try await harness.waitUntilTerminal(id) }
+        #expect(status.state == .completed)
+        #expect(try await harness.store.statistics().totals.fencedWritesRejected == 0, "no renewal met a cleared lease")
+    }
+}
