@@ -1,6 +1,7 @@
 import BulkPredictCore
 import Engine
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Models
@@ -88,6 +89,44 @@ import Testing
                 let stream = SSEText(response.body.text)
                 #expect(stream.events.map(\.name) == ["snapshot", "end"])
                 #expect(stream.events.allSatisfy { $0.data.contains("\"completed\"") })
+            }
+        }
+    }
+
+    @Test func aReconnectWithLastEventIDGetsWhatItMissedInsteadOfASnapshot() async throws {
+        let harness = try Harness(registry: TestModels.registry(slowDelay: .milliseconds(40)))
+        defer { harness.remove() }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.slow"]), chunkSize: 5, maxParallel: 1),
+            records: (0..<40).map { _ in .init(id: nil, input: "C") })
+        let lastEventID = HTTPField.Name("Last-Event-ID")!
+        try await harness.withWorker(slots: 1) {
+            try await harness.application().test(.live) { client in
+                // Reconnecting after an early event: the first thing sent is the state now, as
+                // progress; every id is later than the one the client had.
+                try await client.execute(uri: "/api/v1/requests/\(id)/events", method: .get, headers: [lastEventID: "1"]) { response in
+                    let stream = SSEText(response.body.text)
+                    #expect(stream.events.first?.name == "progress", "\(stream.events.map(\.name))")
+                    #expect(!stream.events.contains { $0.name == "snapshot" })
+                    #expect(stream.events.last?.name == "end")
+                    let ids = stream.events.compactMap(\.id)
+                    #expect(ids.count == stream.events.count && ids.allSatisfy { $0 > 1 } && ids == ids.sorted())
+                }
+            }
+        }
+        let final = try #require(try await harness.store.status(of: id, owner: nil))
+        try await harness.application().test(.live) { client in
+            // Up to date with an ended request: only the end.
+            try await client.execute(
+                uri: "/api/v1/requests/\(id)/events", method: .get, headers: [lastEventID: "\(final.revision)"]
+            ) { response in
+                #expect(SSEText(response.body.text).events.map(\.name) == ["end"])
+            }
+            // An id the server never gave (ahead of it, or not a number): a full snapshot.
+            for unknown in ["\(final.revision + 1000)", "soon"] {
+                try await client.execute(uri: "/api/v1/requests/\(id)/events", method: .get, headers: [lastEventID: unknown]) { response in
+                    #expect(SSEText(response.body.text).events.map(\.name) == ["snapshot", "end"], "Last-Event-ID: \(unknown)")
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 import BulkPredictCore
 import Engine
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 
@@ -10,6 +11,8 @@ extension APIServer {
             let id = try Self.requestID(context)
             let owner = owner(of: request)
             guard let first = try await coordinator.store.status(of: id, owner: owner) else { throw Self.notFound(id) }
+            // A reconnecting EventSource names the last event it got; ids are revisions.
+            let lastEventID = request.headers[Self.lastEventIDField].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             let headers: HTTPFields = [
                 .contentType: "text/event-stream",
                 .cacheControl: "no-cache",
@@ -17,16 +20,21 @@ extension APIServer {
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
-                    try await self.stream(id, owner: owner, first: first, to: &writer)
+                    try await self.stream(id, owner: owner, first: first, after: lastEventID, to: &writer)
                 })
         }
     }
 
     /// Writes a snapshot, then a `progress` event for every change, then the terminal `end` event.
     ///
+    /// A client that reconnects with `Last-Event-ID` gets what it missed instead of a snapshot:
+    /// nothing until the next change when it is up to date, one `progress` event with the
+    /// current state when changes were coalesced away, and only `end` for an ended request.
     /// Keep-alive comments are written when nothing else was for ``Configuration/keepAlive``; they
     /// are plain writes, never a timeout, so they cannot end the stream.
-    private func stream(_ id: RequestID, owner: String, first: RequestStatus, to writer: inout any ResponseBodyWriter) async throws {
+    private func stream(
+        _ id: RequestID, owner: String, first: RequestStatus, after lastEventID: Int?, to writer: inout any ResponseBodyWriter
+    ) async throws {
         let subscription = coordinator.hub.subscribe(id)
         defer { subscription.cancel() }
         var status = first
@@ -41,7 +49,13 @@ extension APIServer {
             cancelledSince = since
             return ContinuousClock.now - since >= configuration.partialResultWait
         }
-        try await writer.write(Self.event("snapshot", status, queuePosition: try await position(of: status)))
+        // An id from the future (another server's, a made-up one) is no basis for skipping anything.
+        let resumed = lastEventID.flatMap { $0 <= status.revision ? $0 : nil }
+        if resumed == nil {
+            try await writer.write(Self.event("snapshot", status, queuePosition: try await position(of: status)))
+        } else if let resumed, resumed < status.revision, !ended(status) {
+            try await writer.write(Self.event("progress", status, queuePosition: try await position(of: status)))
+        }
         var sentEnd = false
         // A subscriber arriving after the end still gets the terminal event it waits for.
         if ended(status) {
@@ -70,6 +84,9 @@ extension APIServer {
         }
         try await writer.finish(nil)
     }
+
+    /// The header a reconnecting EventSource sends.
+    static let lastEventIDField = HTTPField.Name("Last-Event-ID")!
 
     /// A queued request's place in the queue.
     private func position(of status: RequestStatus) async throws -> Int? {
