@@ -42,14 +42,27 @@ struct TaskRunner: Sendable {
         min(Self.crashesBeforeBisecting, coordinator.registry.catalog.model(task.modelID)?.maxAttempts ?? Self.crashesBeforeBisecting)
     }
 
-    /// The middle record of a task and its byte offset in the stored input.
-    private func splitPoint(_ task: ClaimedTask) throws -> (row: Int, offset: UInt64) {
+    /// The middle record of a task and its byte offset in the stored input; for a retry of failed
+    /// parts also the earlier output's block for each half, so that the halves keep its values.
+    private func splitPoint(_ task: ClaimedTask) throws -> (row: Int, offset: UInt64, baseOutputKeys: [String]?) {
         let half = task.rowCount / 2
         let reader = try StoredInput.Reader(url: try coordinator.blobs.fileURL(for: task.inputKey), offset: task.inputOffset)
         for _ in 0..<half {
             guard try reader.nextInput() != nil else { throw EngineError("stored input ended inside a task") }
         }
-        return (task.startRow + half, reader.offset)
+        guard task.retriesFailedOnly, let baseKey = task.baseOutputKey else { return (task.startRow + half, reader.offset, nil) }
+        let base = ChunkLocation(key: baseKey)
+        let url = try coordinator.blobs.fileURL(for: base.fileKey)
+        let whole = try base.range ?? 0..<UInt64(FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0)
+        let earlier = try ChunkOutput.Reader(url: url, range: whole, types: [])
+        var firstLength: UInt64 = 0
+        for _ in 0..<half {
+            guard let line = try earlier.nextRawLine() else { throw EngineError("the earlier output of this chunk is shorter than the chunk") }
+            firstLength += UInt64(line.count + 1)
+        }
+        let cut = whole.lowerBound + firstLength
+        let halves = [whole.lowerBound..<cut, cut..<whole.upperBound].map { ChunkLocation(fileKey: base.fileKey, range: $0).key }
+        return (task.startRow + half, reader.offset, halves)
     }
 
     private func backoff(_ task: ClaimedTask) -> Duration {
@@ -80,7 +93,7 @@ struct TaskRunner: Sendable {
         } catch let failure as ModelFailure {
             let reason = "\(task.modelID) failed on this chunk: \(failure.description)"
             if failure.isCrash, task.rowCount > 1, task.attempt >= crashLimit(task), let split = try? splitPoint(task) {
-                ending = .bisect(reason: reason, splitRow: split.row, splitOffset: split.offset)
+                ending = .bisect(reason: reason, splitRow: split.row, splitOffset: split.offset, baseOutputKeys: split.baseOutputKeys)
             } else {
                 ending = failure.retryable ? .retry(reason: reason, after: backoff(task)) : .failed(reason: reason)
             }

@@ -6,11 +6,12 @@ extension PostgresJobStore {
         try await transaction { db in
             let refused = FinishReceipt(accepted: false, requestReadyToMerge: false)
             guard try await Self.lockRequest(db, task.requestID.rawValue, owner: nil, logger: logger) != nil else { return refused }
-            if case .bisect(let message, let splitRow, let splitOffset) = ending {
+            if case .bisect(let message, let splitRow, let splitOffset, let baseOutputKeys) = ending {
                 guard splitRow > task.startRow, splitRow < task.startRow + task.rowCount else {
                     throw PostgresStoreError("split row \(splitRow) is not inside the task")
                 }
-                let accepted = try await Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset, logger: logger)
+                let accepted = try await Self.bisect(
+                    db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset, baseOutputKeys: baseOutputKeys, logger: logger)
                 if !accepted { try await Self.count(db, .fenced, logger: logger) }
                 return FinishReceipt(accepted: accepted, requestReadyToMerge: false)
             }
@@ -54,7 +55,8 @@ extension PostgresJobStore {
     /// Replaces a running task by its two halves (fenced by the lease token); the old task stays,
     /// superseded, as history. Returns whether the claim was current.
     static func bisect(
-        _ db: PostgresConnection, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64, logger: Logger
+        _ db: PostgresConnection, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64, baseOutputKeys: [String]?,
+        logger: Logger
     ) async throws -> Bool {
         let split = try await db.changes(
             """
@@ -65,14 +67,15 @@ extension PostgresJobStore {
             RETURNING id
             """, logger: logger)
         guard split == 1 else { return false }
+        let bases = baseOutputKeys?.count == 2 ? baseOutputKeys ?? [] : []
         try await db.run(
             """
-            INSERT INTO tasks (request_id, job_id, state, start_row, row_count, input_offset)
-            SELECT request_id, job_id, \(TaskState.queued.rawValue), half.s, half.c, half.o
+            INSERT INTO tasks (request_id, job_id, state, start_row, row_count, input_offset, base_output_key, retries_failed_only)
+            SELECT request_id, job_id, \(TaskState.queued.rawValue), half.s, half.c, half.o, half.b, half.b IS NOT NULL
             FROM tasks,
-                 (VALUES (\(task.startRow)::bigint, \(splitRow - task.startRow)::bigint, \(Int64(task.inputOffset))::bigint),
-                         (\(splitRow)::bigint, \(task.startRow + task.rowCount - splitRow)::bigint, \(Int64(splitOffset))::bigint))
-                 AS half (s, c, o)
+                 (VALUES (\(task.startRow)::bigint, \(splitRow - task.startRow)::bigint, \(Int64(task.inputOffset))::bigint, \(bases.first)::text),
+                         (\(splitRow)::bigint, \(task.startRow + task.rowCount - splitRow)::bigint, \(Int64(splitOffset))::bigint, \(bases.last)::text))
+                 AS half (s, c, o, b)
             WHERE tasks.id = \(task.taskID)
             """, logger: logger)
         try await db.run("UPDATE requests SET revision = revision + 1 WHERE id = \(task.requestID.rawValue)", logger: logger)

@@ -105,8 +105,10 @@ public enum TaskEnding: Sendable, Equatable {
     case cancelled
     /// The model keeps crashing on this chunk: replace it by two halves, split before record
     /// `splitRow` (absolute), which starts at byte `splitOffset` of the stored input, so that
-    /// repeated splitting isolates the record that causes the crash.
-    case bisect(reason: String, splitRow: Int, splitOffset: UInt64)
+    /// repeated splitting isolates the record that causes the crash. For a retry of failed parts,
+    /// `baseOutputKeys` names each half's block of the earlier output, so that the halves, too,
+    /// keep the rows that had values and run only the failed ones.
+    case bisect(reason: String, splitRow: Int, splitOffset: UInt64, baseOutputKeys: [String]? = nil)
 }
 
 /// What happened when a worker reported the end of an attempt.

@@ -4,11 +4,12 @@ import GRDB
 extension SQLiteJobStore {
     public func finish(_ task: ClaimedTask, as ending: TaskEnding) async throws -> FinishReceipt {
         try await immediate { db in
-            if case .bisect(let message, let splitRow, let splitOffset) = ending {
+            if case .bisect(let message, let splitRow, let splitOffset, let baseOutputKeys) = ending {
                 guard splitRow > task.startRow, splitRow < task.startRow + task.rowCount else {
                     throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "split row \(splitRow) is not inside the task")
                 }
-                let accepted = try Self.bisect(db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset)
+                let accepted = try Self.bisect(
+                    db, task, reason: message, splitRow: splitRow, splitOffset: splitOffset, baseOutputKeys: baseOutputKeys)
                 if !accepted { try Self.count(db, .fenced) }
                 return FinishReceipt(accepted: accepted, requestReadyToMerge: false)
             }
@@ -46,7 +47,9 @@ extension SQLiteJobStore {
 
     /// Replaces a running task by its two halves (fenced by the lease token); the old task stays,
     /// superseded, as history. Returns whether the claim was current.
-    static func bisect(_ db: Database, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64) throws -> Bool {
+    static func bisect(
+        _ db: Database, _ task: ClaimedTask, reason: String, splitRow: Int, splitOffset: UInt64, baseOutputKeys: [String]?
+    ) throws -> Bool {
         try db.execute(
             cached: """
                 UPDATE tasks SET state = ?, superseded = 1, error = ?, finished_at = \(Self.now), lease_token = NULL,
@@ -55,18 +58,19 @@ extension SQLiteJobStore {
                 """,
             [try Lifecycle.next(TaskState.running, on: .failedFinal).rawValue, "split in two after: \(reason)", task.taskID, task.leaseToken])
         guard db.changesCount == 1 else { return false }
+        let bases = baseOutputKeys?.count == 2 ? baseOutputKeys ?? [] : []
         let halves = [
-            (task.startRow, splitRow - task.startRow, task.inputOffset),
-            (splitRow, task.startRow + task.rowCount - splitRow, splitOffset),
+            (task.startRow, splitRow - task.startRow, task.inputOffset, bases.first),
+            (splitRow, task.startRow + task.rowCount - splitRow, splitOffset, bases.last),
         ]
-        for (start, count, offset) in halves {
+        for (start, count, offset, base) in halves {
             try db.execute(
                 cached: """
                     INSERT INTO tasks (request_id, job_id, state, start_row, row_count, input_offset, base_output_key,
                                        retries_failed_only)
-                    SELECT request_id, job_id, ?, ?, ?, ?, NULL, 0 FROM tasks WHERE id = ?
+                    SELECT request_id, job_id, ?, ?, ?, ?, ?, ? FROM tasks WHERE id = ?
                     """,
-                [TaskState.queued.rawValue, start, count, Int64(offset), task.taskID])
+                [TaskState.queued.rawValue, start, count, Int64(offset), base, base != nil, task.taskID])
         }
         try bumpRevision(db, task.requestID.rawValue)
         return true

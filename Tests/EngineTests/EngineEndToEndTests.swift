@@ -271,6 +271,54 @@ import Testing
         #expect(error.contains("segmentation fault in featurizer"))
     }
 
+    @Test func aRetryWhoseFailedRecordCrashesTheModelIsBisectedAndStillKeepsEveryGoodRow() async throws {
+        let scripts = try TemporaryDirectory(prefix: "phased")
+        defer { scripts.remove() }
+        let phase = scripts.file("phase")
+        try "first".write(to: phase, atomically: true, encoding: .utf8)
+        // First run: records named bad-* fail. Retry: the program crashes whenever bad-crash is
+        // among its records. Every answer names the phase it came from.
+        let program = try scripts.write(
+            """
+            import json, sys
+            phase = open(sys.argv[1]).read().strip()
+            questions = [json.loads(line) for line in sys.stdin]
+            if phase == "retry" and any(q["input"] == "bad-crash" for q in questions):
+                sys.stderr.write("segmentation fault\\n")
+                sys.exit(139)
+            for q in questions:
+                if phase == "first" and q["input"].startswith("bad"):
+                    print(json.dumps({"row": q["row"], "error": "not yet"}))
+                else:
+                    print(json.dumps({"row": q["row"], "values": {"n": len(q["input"]), "phase": phase}}))
+            """, to: "phased.py")
+        var registry = ModelRegistry.builtIn
+        try registry.register(
+            ModelDescriptor(
+                id: "test.phased", version: "1", input: .smiles,
+                outputs: [OutputColumn(name: "n", type: .int), OutputColumn(name: "phase", type: .string)],
+                runner: .command(["python3", program.path, phase.path])))
+        let harness = try Harness(registry: registry)
+        defer { harness.remove() }
+        let inputs = (0..<12).map { $0 == 2 ? "bad-ok" : $0 == 5 ? "bad-crash" : String(repeating: "C", count: $0 + 1) }
+        let id = try await harness.coordinator.submit(
+            Submission(routing: RoutingSpec(models: ["test.phased"]), chunkSize: 8), records: inputs.map { InputRecord(id: nil, input: $0) })
+        try await harness.withWorker {
+            #expect(try await harness.waitUntilTerminal(id).jobs[0].failed == 2)
+            try "retry".write(to: phase, atomically: true, encoding: .utf8)
+            #expect(try await harness.coordinator.retryFailed(id, owner: nil) == .accepted(tasks: 1, records: 2))
+            let status = try await harness.waitUntilTerminal(id, timeout: .seconds(120))
+            #expect(status.jobs[0].failed == 1 && status.jobs[0].succeeded == 11, "\(status.jobs)")
+        }
+        let table = try await harness.result(id)
+        for index in inputs.indices where index != 2 && index != 5 {
+            // Split or not, the retry runs failed records only: the others keep their first answer.
+            #expect(table.value(index, "test.phased.phase") == "first", "row \(index)")
+        }
+        #expect(table.value(2, "test.phased.phase") == "retry")
+        #expect(table.value(5, "test.phased.error")?.contains("segmentation fault") == true, "\(table.rows[5])")
+    }
+
     @Test func cancellingARequestStopsItsModelProgramEvenIfItIgnoresSIGTERM() async throws {
         let scripts = try TemporaryDirectory(prefix: "stubborn")
         defer { scripts.remove() }

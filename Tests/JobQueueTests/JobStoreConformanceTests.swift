@@ -341,6 +341,27 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func theHalvesOfABisectedRetryEachKeepTheirBlockOfTheEarlierOutput(kind: StoreKind) async throws {
+        try await kind.withFreshStore { store in
+            let request = StoreFixtures.request(records: 10, chunkSize: 10)
+            try await store.submit(request)
+            let first = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            _ = try await store.finish(first, as: .succeeded(outputKey: "seg#0+100", succeeded: 8, failed: 2))
+            let plan = try #require(try await store.beginMerge(request.id, lease: .seconds(30)))
+            _ = try await store.finishMerge(plan, result: MergeResult(csvKey: "r", rowCount: 10, byteCount: 1, hasErrors: true))
+            #expect(try await store.retryFailed(request.id, owner: nil) == .accepted(tasks: 1, records: 2))
+            let retry = try #require(try await store.claim(workerID: "w", lease: .seconds(30)))
+            #expect(retry.baseOutputKey == "seg#0+100" && retry.retriesFailedOnly)
+            let split = TaskEnding.bisect(reason: "crash", splitRow: 5, splitOffset: 500, baseOutputKeys: ["seg#0+45", "seg#45+55"])
+            #expect(try await store.finish(retry, as: split).accepted)
+            let halves = try await claimAll(store).sorted { $0.startRow < $1.startRow }
+            #expect(halves.map(\.startRow) == [0, 5])
+            #expect(halves.map(\.baseOutputKey) == ["seg#0+45", "seg#45+55"])
+            #expect(halves.allSatisfy { $0.retriesFailedOnly })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func retryQueuesOnlyChunksWithFailuresAndKeepsCountsReconciled(kind: StoreKind) async throws {
         try await kind.withFreshStore { store in
             let request = StoreFixtures.request(records: 30, chunkSize: 10, models: ["m1", "m2"], maxParallel: 6)
