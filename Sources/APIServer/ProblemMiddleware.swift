@@ -52,7 +52,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let unavailable as JobStoreUnavailable:
             var problem = ProblemDetails(
                 .serviceUnavailable, type: "service/store_unavailable",
-                detail: "\(unavailable.description); nothing was changed, try again shortly")
+                detail:
+                    "\(unavailable.description); try again shortly (a submission sent with an Idempotency-Key is safe to repeat: if it was stored after all, the repeat answers with it)"
+            )
             problem.extraHeaders[.retryAfter] = "2"
             return problem
         case is DecodingError:

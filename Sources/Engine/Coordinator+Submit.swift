@@ -113,6 +113,14 @@ extension Coordinator {
         let outcome: SubmitOutcome
         do {
             outcome = try await store.submit(request)
+        } catch let error as JobStoreUnavailable {
+            // The connection broke: the commit may have gone through, and a request without its
+            // stored input could never run. The input stays; if the request was not stored, it is
+            // an orphan file, which costs only disk.
+            logger.warning(
+                "the job store failed during a submission that may have been stored; its input is kept",
+                metadata: ["request": "\(id)", "input": "\(inputKey)", "error": "\(error)"])
+            throw error
         } catch {
             try? blobs.removeAll(prefix: "inputs/\(id.rawValue)")
             throw error

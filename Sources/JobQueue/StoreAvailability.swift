@@ -1,7 +1,9 @@
 import Synchronization
 
 /// The job store cannot be reached right now (its database is restarting, or the network to it
-/// is down). Callers should retry later; nothing was changed.
+/// is down). Callers should retry later. A write that was under way when the connection broke may
+/// have committed, which is why repeatable writes (submissions with an idempotency key, claims
+/// fenced by tokens) are built to be repeated.
 public struct JobStoreUnavailable: Error, Sendable, CustomStringConvertible {
     /// What was observed.
     public let reason: String

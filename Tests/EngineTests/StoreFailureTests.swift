@@ -9,12 +9,13 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// What the merge does when the job store fails it at the very end.
-@Suite struct FinalizerTests {
+/// What the engine does when the job store fails at the worst moment: after a write committed,
+/// before its caller heard so.
+@Suite struct StoreFailureTests {
     @Test func aMergeWhoseRecordingFailsRunsAgainInsteadOfFailingTheRequest() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")))
+        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")), fault: .finishMerge)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let coordinator = Coordinator(
@@ -48,14 +49,59 @@ import Testing
         #expect(status?.state == .completed, "\(String(describing: status))")
         #expect(try await store.resultLocation(of: id)?.rowCount == 50)
     }
+
+    @Test func aSubmissionWhoseCommitWasNotHeardStillRunsBecauseItsInputIsKept() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")), fault: .submitAfterCommit)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let coordinator = Coordinator(
+            store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: .builtIn,
+            limits: SubmissionLimits(globalParallelism: 4), logger: logger)
+        let records = (0..<30).map { InputRecord(id: "m\($0)", input: "CCO") }
+        await #expect(throws: JobStoreUnavailable.self) {
+            _ = try await coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 10), records: records)
+        }
+        // The request was stored although its submitter heard an error: it must be able to run.
+        let stored = try await store.list(owner: "local", limit: 10, offset: 0)
+        let id = try #require(stored.requests.first?.id)
+        var configuration = WorkerService.Configuration()
+        configuration.idlePoll = .milliseconds(50)
+        configuration.sweepInterval = .milliseconds(100)
+        let worker = WorkerService(coordinator: coordinator, configuration: configuration)
+        let status = try await withThrowingTaskGroup(of: RequestStatus?.self) { group in
+            group.addTask {
+                try await worker.run()
+                return nil
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            var status = try await store.status(of: id, owner: nil)
+            while ContinuousClock.now < deadline, status?.state.isTerminal != true {
+                try await Task.sleep(for: .milliseconds(20))
+                status = try await store.status(of: id, owner: nil)
+            }
+            group.cancelAll()
+            return status
+        }
+        #expect(status?.state == .completed, "\(String(describing: status))")
+        #expect(try await store.resultLocation(of: id)?.rowCount == 30)
+    }
 }
 
-/// A SQLite store whose first `finishMerge` fails as if the database had gone away for a moment.
+/// A SQLite store one of whose calls fails once as if the database had gone away for a moment:
+/// `finishMerge` before it writes anything, `submit` after it committed.
 private final class BlinkingStore: JobStore {
-    private let base: SQLiteJobStore
-    private let counts = Mutex((finishes: 0, begun: 0))
+    enum Fault { case finishMerge, submitAfterCommit }
 
-    init(_ base: SQLiteJobStore) { self.base = base }
+    private let base: SQLiteJobStore
+    private let fault: Fault
+    private let counts = Mutex((finishes: 0, begun: 0, submits: 0))
+
+    init(_ base: SQLiteJobStore, fault: Fault) {
+        self.base = base
+        self.fault = fault
+    }
 
     var failedFinishes: Int { counts.withLock { min($0.finishes, 1) } }
     var mergesBegun: Int { counts.withLock { $0.begun } }
@@ -65,7 +111,7 @@ private final class BlinkingStore: JobStore {
             counts.finishes += 1
             return counts.finishes == 1
         }
-        if first { throw JobStoreUnavailable("the connection dropped") }
+        if first, fault == .finishMerge { throw JobStoreUnavailable("the connection dropped") }
         return try await base.finishMerge(plan, result: result)
     }
 
@@ -75,7 +121,15 @@ private final class BlinkingStore: JobStore {
         return plan
     }
 
-    @discardableResult func submit(_ request: NewRequest) async throws -> SubmitOutcome { try await base.submit(request) }
+    @discardableResult func submit(_ request: NewRequest) async throws -> SubmitOutcome {
+        let outcome = try await base.submit(request)
+        let first = counts.withLock { counts -> Bool in
+            counts.submits += 1
+            return counts.submits == 1
+        }
+        if first, fault == .submitAfterCommit { throw JobStoreUnavailable("the connection dropped after COMMIT") }
+        return outcome
+    }
     func status(of id: RequestID, owner: String?) async throws -> RequestStatus? { try await base.status(of: id, owner: owner) }
     func list(owner: String, limit: Int, offset: Int) async throws -> (requests: [RequestStatus], total: Int) {
         try await base.list(owner: owner, limit: limit, offset: offset)
