@@ -23,25 +23,7 @@ import Testing
             limits: SubmissionLimits(globalParallelism: 4), logger: logger, mergeLease: .milliseconds(400))
         let records = (0..<50).map { InputRecord(id: "m\($0)", input: $0.isMultiple(of: 2) ? "CCO" : "c1ccccc1") }
         let id = try await coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 10), records: records)
-        var configuration = WorkerService.Configuration()
-        configuration.slots = 2
-        configuration.idlePoll = .milliseconds(50)
-        configuration.sweepInterval = .milliseconds(100)
-        let worker = WorkerService(coordinator: coordinator, configuration: configuration)
-        let status = try await withThrowingTaskGroup(of: RequestStatus?.self) { group in
-            group.addTask {
-                try await worker.run()
-                return nil
-            }
-            let deadline = ContinuousClock.now + .seconds(30)
-            var status = try await store.status(of: id, owner: nil)
-            while ContinuousClock.now < deadline, status?.state.isTerminal != true {
-                try await Task.sleep(for: .milliseconds(20))
-                status = try await store.status(of: id, owner: nil)
-            }
-            group.cancelAll()
-            return status
-        }
+        let status = try await Self.runUntilTerminal(id, coordinator: coordinator)
         // The first merge wrote the whole result, then could not record it: the request must not
         // fail for that. Its lease ran out and the merge ran again.
         #expect(store.failedFinishes == 1, "the store refused the first merge's ending")
@@ -66,26 +48,32 @@ import Testing
         // The request was stored although its submitter heard an error: it must be able to run.
         let stored = try await store.list(owner: "local", limit: 10, offset: 0)
         let id = try #require(stored.requests.first?.id)
+        let status = try await Self.runUntilTerminal(id, coordinator: coordinator)
+        #expect(status?.state == .completed, "\(String(describing: status))")
+        #expect(try await store.resultLocation(of: id)?.rowCount == 30)
+    }
+
+    /// Runs a worker over `coordinator` until request `id` ends (or 30 s pass); returns its status.
+    static func runUntilTerminal(_ id: RequestID, coordinator: Coordinator) async throws -> RequestStatus? {
         var configuration = WorkerService.Configuration()
+        configuration.slots = 2
         configuration.idlePoll = .milliseconds(50)
         configuration.sweepInterval = .milliseconds(100)
         let worker = WorkerService(coordinator: coordinator, configuration: configuration)
-        let status = try await withThrowingTaskGroup(of: RequestStatus?.self) { group in
+        return try await withThrowingTaskGroup(of: RequestStatus?.self) { group in
             group.addTask {
                 try await worker.run()
                 return nil
             }
             let deadline = ContinuousClock.now + .seconds(30)
-            var status = try await store.status(of: id, owner: nil)
+            var status = try await coordinator.store.status(of: id, owner: nil)
             while ContinuousClock.now < deadline, status?.state.isTerminal != true {
                 try await Task.sleep(for: .milliseconds(20))
-                status = try await store.status(of: id, owner: nil)
+                status = try await coordinator.store.status(of: id, owner: nil)
             }
             group.cancelAll()
             return status
         }
-        #expect(status?.state == .completed, "\(String(describing: status))")
-        #expect(try await store.resultLocation(of: id)?.rowCount == 30)
     }
 }
 
