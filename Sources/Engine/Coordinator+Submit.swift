@@ -98,7 +98,7 @@ extension Coordinator {
             let names = columns()
             if !names.isEmpty {
                 let url = try blobs.fileURL(for: BlobKeys.inputColumns(forInputKey: inputKey))
-                try JSONEncoder().encode(names).write(to: url, options: .atomic)
+                try BufferedFileWriter.writeDurably(JSONEncoder().encode(names), to: url)
             }
         } catch {
             writer.discard()

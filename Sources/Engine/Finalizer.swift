@@ -84,7 +84,7 @@ struct Finalizer: Sendable {
         try ResultFiles.removeDerived(request: request, blobs: coordinator.blobs)
         let schemaURL = try coordinator.blobs.fileURL(for: BlobKeys.resultSchema(request))
         try FileManager.default.createDirectory(at: schemaURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try JSONEncoder().encode(schema).write(to: schemaURL, options: .atomic)
+        try BufferedFileWriter.writeDurably(JSONEncoder().encode(schema), to: schemaURL)
         let key = BlobKeys.resultCSV(request)
         let url = try coordinator.blobs.fileURL(for: key)
         coordinator.segments.forget(plan.requestID)

@@ -105,7 +105,7 @@ extension Coordinator {
                 let digest = try FileDigest.sha256(of: url)
                 let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
                 let stamp = ResultFiles.Stamp(source: source, bytes: size, sha256: FileDigest.hex(digest))
-                try JSONEncoder().encode(stamp).write(to: stampURL, options: .atomic)
+                try BufferedFileWriter.writeDurably(JSONEncoder().encode(stamp), to: stampURL)
                 return ResultFile(url: url, byteCount: size, sha256: digest)
             }
         }

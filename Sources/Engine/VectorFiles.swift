@@ -68,8 +68,8 @@ enum VectorFiles {
                     components: projection?.components.count ?? 0,
                     explainedVarianceRatio: projection?.explainedVarianceRatio ?? [],
                     explainedVariance: projection?.explainedVariance ?? [])
-                try JSONEncoder().encode(info).write(
-                    to: try blobs.fileURL(for: projectionInfoKey(request, model: job.modelID, output: output.name)), options: .atomic)
+                try BufferedFileWriter.writeDurably(
+                    JSONEncoder().encode(info), to: try blobs.fileURL(for: projectionInfoKey(request, model: job.modelID, output: output.name)))
             }
         }
     }

@@ -90,6 +90,21 @@ public final class BufferedFileWriter {
         }
     }
 
+    /// Writes `bytes` as the whole file at `url`, durably: synced, renamed into place, and its
+    /// folder synced, so that a small file named by something already announced (a schema beside
+    /// a result) is there after a crash too. `Data.write(options: .atomic)` renames but never syncs.
+    /// - Throws: when writing fails; nothing appears at `url` then.
+    public static func writeDurably(_ bytes: some Collection<UInt8>, to url: URL) throws {
+        let writer = try BufferedFileWriter(url: url)
+        do {
+            try writer.write(bytes)
+            try writer.close()
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
     /// Abandons the file: nothing appears at ``url``.
     public func discard() {
         guard !closed else { return }
