@@ -197,7 +197,9 @@ struct TaskRunner: Sendable {
             // while the model computes.
             group.addTask(executorPreference: thread) {
                 do {
-                    return try await predictor.predict(inputs)
+                    // The preference is stated again around the call itself: under load the
+                    // runtime was seen to start a child on the shared pool now and then.
+                    return try await withTaskExecutorPreference(thread) { try await predictor.predict(inputs) }
                 } catch let error as CancellationError {
                     throw error
                 } catch let error as PredictorError {

@@ -19,7 +19,13 @@ package cannot be imported.
 
 import io
 import json
+import os
 import sys
+
+# One thread for the numerical libraries: the check is small, and their thread pools were seen to
+# abort the interpreter at exit ("terminate called without an active exception") on a busy machine.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
 
 
 def main():
@@ -73,4 +79,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The report is out: end here rather than in the libraries' teardown (see above).
+    os._exit(code)
