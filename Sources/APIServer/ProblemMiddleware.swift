@@ -43,8 +43,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 case .tooLarge: .contentTooLarge
                 case .quotaExceeded: .tooManyRequests
                 }
-            return ProblemDetails(
+            var problem = ProblemDetails(
                 status, type: "submission/\(submission.code.rawValue)", detail: submission.message, field: submission.field)
+            // The quota frees as the caller's requests finish; when is not known, so the hint is a
+            // polite interval rather than a promise.
+            if submission.code == .quotaExceeded { problem.extraHeaders[.retryAfter] = "30" }
+            return problem
         case let unavailable as ResultUnavailable:
             return ProblemDetails(.unprocessableContent, type: "result/unavailable", detail: unavailable.message)
         case let http as HTTPError:

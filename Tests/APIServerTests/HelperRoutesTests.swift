@@ -54,6 +54,13 @@ import Testing
             #expect(second == .tooManyRequests)
             #expect(problem["type"] as? String == "/problems/submission/quota_exceeded")
             #expect((problem["detail"] as? String)?.contains("needs 6 records × models, and 6 of the quota of 10") == true, "\(problem)")
+            let body = try JSONSerialization.data(withJSONObject: ["records": ["C", "CC", "CCC"], "models": ["chem.formula", "chem.esol"]])
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(data: body)
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter].flatMap { Int($0) }.map { $0 > 0 } == true, "an integer Retry-After")
+            }
             let (small, _) = try await submit(client, ["C", "CC"], models: ["chem.formula", "chem.esol"])
             #expect(small == .accepted, "4 more fit")
         }
