@@ -91,7 +91,7 @@ struct AvailabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: any JobStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard store.isAvailable else { throw JobStoreUnavailable("its database does not answer") }
+        guard store.isAvailable else { throw JobStoreUnavailable("its database does not answer", mayHaveChanged: false) }
         return try await next(request, context)
     }
 }

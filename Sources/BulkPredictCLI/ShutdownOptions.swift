@@ -15,7 +15,7 @@ import ServiceLifecycle
 struct ShutdownOptions: ParsableArguments {
     @Option(
         help:
-            "On SIGTERM or SIGINT: seconds to stop gracefully (give running tasks back, let open connections finish); then the work is cancelled, and if the process has still not ended 10 s later (a database that does not answer), it exits with status 1."
+            "On SIGTERM or SIGINT: seconds to stop gracefully (give running tasks back, let open connections finish, finish a merge in progress); then the work is cancelled, and if the process has still not ended 10 s later (a database that does not answer, a merge still writing), it exits with status 1."
     )
     var drain: Double = 30
 
@@ -23,7 +23,7 @@ struct ShutdownOptions: ParsableArguments {
     static let cancellationGrace: Duration = .seconds(10)
 
     func validate() throws {
-        guard drain >= 0 else { throw ValidationError("--drain must not be negative") }
+        guard drain >= 0, drain <= 86_400 else { throw ValidationError("--drain must be between 0 and 86400 seconds") }
     }
 
     /// A service group configuration for `services`, with a graceful stop bounded by the drain
@@ -56,9 +56,12 @@ struct ShutdownWatchdog: Service {
         Task.detached {
             try? await Task.sleep(for: limit)
             logger.critical(
-                "still not stopped \(limit) after being asked to (the database is probably not answering); exiting now — tasks this process held run again elsewhere once their leases run out"
+                "still not stopped \(limit) after being asked to (a database that does not answer, or a merge still writing); exiting now — tasks and merges this process held run again elsewhere once their leases run out"
             )
-            exit(1)
+            // Straight out: running exit handlers while the event loops still run could crash
+            // instead of exiting with the status promised here.
+            fflush(nil)
+            _exit(1)
         }
     }
 }

@@ -113,10 +113,11 @@ extension Coordinator {
         let outcome: SubmitOutcome
         do {
             outcome = try await store.submit(request)
-        } catch let error as JobStoreUnavailable {
-            // The connection broke: the commit may have gone through, and a request without its
-            // stored input could never run. The input stays; if the request was not stored, it is
-            // an orphan file, which costs only disk.
+        } catch let error as JobStoreUnavailable where error.mayHaveChanged {
+            // The connection broke while the submission ran: the commit may have gone through, and
+            // a request without its stored input could never run. The input stays; if the request
+            // was not stored, it is an orphan file, which costs only disk. (A submission that
+            // never reached the database is cleaned up below like any other failure.)
             logger.warning(
                 "the job store failed during a submission that may have been stored; its input is kept",
                 metadata: ["request": "\(id)", "input": "\(inputKey)", "error": "\(error)"])

@@ -49,25 +49,41 @@ struct Finalizer: Sendable {
                 coordinator.hub.changed(id)
                 return
             }
-            do {
-                if try await !store.finishMerge(plan, result: result) {
-                    // Cancelled, or taken over, while merging: this merge must not announce anything.
-                    // The result file is the same bytes either way, so it is left for the taker.
-                    coordinator.logger.notice("merge superseded", metadata: ["request": "\(id)"])
+            // The result is complete; only recording it can fail now. A database that blinked must
+            // not throw a good result away: recording is tried again for a while, and after that
+            // the merge lease runs out and the sweep merges again. Any other error fails the merge.
+            var tries = 1
+            while true {
+                do {
+                    if try await !store.finishMerge(plan, result: result) {
+                        // Cancelled, or taken over, while merging: this merge must not announce
+                        // anything. The result file is the same bytes either way; it is left for the taker.
+                        coordinator.logger.notice("merge superseded", metadata: ["request": "\(id)"])
+                    }
+                } catch let error as JobStoreUnavailable where tries < Self.recordingTries {
+                    coordinator.logger.warning(
+                        "could not record the finished merge; trying again", metadata: ["request": "\(id)", "error": "\(error)"])
+                    tries += 1
+                    try? await Task.sleep(for: min(.seconds(1), lease / 4))
+                    continue
+                } catch let error as JobStoreUnavailable {
+                    coordinator.logger.error(
+                        "could not record the finished merge; it runs again when its lease expires",
+                        metadata: ["request": "\(id)", "error": "\(error)"])
+                } catch {
+                    coordinator.logger.error("could not record the finished merge", metadata: ["request": "\(id)", "error": "\(error)"])
+                    try await store.failMerge(plan, reason: "the result could not be recorded; see the server log")
                 }
-            } catch {
-                // The result is complete; only recording it failed (the database blinked). Failing
-                // the request now would throw a good result away: the merge lease runs out instead,
-                // and the sweep merges again.
-                coordinator.logger.error(
-                    "could not record the finished merge; it runs again when its lease expires",
-                    metadata: ["request": "\(id)", "error": "\(error)"])
+                break
             }
             coordinator.hub.changed(id)
         } catch {
             coordinator.logger.error("finalize failed", metadata: ["request": "\(id)", "error": "\(error)"])
         }
     }
+
+    /// Attempts at recording a finished merge while the store is unavailable.
+    static let recordingTries = 10
 
     /// The result's schema (see ``Coordinator/resultSchema(for:models:inputKey:)``).
     func schema(for plan: MergePlan) throws -> ResultSchema {

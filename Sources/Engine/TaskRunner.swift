@@ -15,9 +15,10 @@ struct TaskRunner: Sendable {
     /// the worker may claim the next task while this one's output is written. A run that fails
     /// before that point does not call it; the worker then counts the task out when it ends.
     var computeEnded: @Sendable () -> Void = {}
-    /// Called just before the task's ending is written to the store, after which a lease renewal
-    /// can only fail (the ending clears the lease) and must not be taken for a lost lease.
-    var endingRecorded: @Sendable () -> Void = {}
+    /// Awaited just before the task's ending is written to the store; it returns once no lease
+    /// renewal is under way, and none starts after it (a renewal meeting the cleared lease would
+    /// pass for a lost one).
+    var endingRecorded: @Sendable () async -> Void = {}
 
     /// Why a run stopped early.
     enum Stop: Error {
@@ -105,7 +106,7 @@ struct TaskRunner: Sendable {
             coordinator.logger.error("task failed", metadata: ["task": "\(task.taskID)", "error": "\(error)"])
             ending = .retry(reason: "an internal error stopped this chunk; see the server log", after: backoff(task))
         }
-        endingRecorded()
+        await endingRecorded()
         guard let receipt = await record({ try await $0.finish(task, as: ending) }) else { return nil }
         guard case .succeeded(let outputKey, _, _) = ending else { return Finished(receipt: receipt, outputKey: nil) }
         return Finished(receipt: receipt, outputKey: outputKey)

@@ -131,7 +131,7 @@ public struct WorkerService: Service {
         _ task: ClaimedTask, slots: ComputeSlots, computeEnded: @escaping @Sendable () -> Void
     ) async -> TaskRunner.Finished? {
         let ending = EndingFlag()
-        let runner = TaskRunner(coordinator: coordinator, slots: slots, computeEnded: computeEnded, endingRecorded: { ending.set() })
+        let runner = TaskRunner(coordinator: coordinator, slots: slots, computeEnded: computeEnded, endingRecorded: { await ending.set() })
         return await withTaskGroup(of: TaskRunner.Finished??.self) { group in
             group.addTask { .some(await runner.run(task)) }
             group.addTask {
@@ -141,18 +141,17 @@ public struct WorkerService: Service {
                     if Task.isCancelled { break }
                     // Once the ending is being written, the run decides how this ends: a renewal
                     // now would only meet the cleared lease and pass for a lost one.
-                    if ending.isSet { return await Self.waitForCancellation() }
+                    guard ending.beginRenewal() else { return await Self.waitForCancellation() }
                     let renewed: Bool?
                     do { renewed = try await coordinator.store.heartbeat(task, lease: configuration.lease) } catch { renewed = nil }
+                    ending.endRenewal()
                     switch renewed {
                     case true:
                         lastRenewal = ContinuousClock.now
-                    case false where ending.isSet:
-                        return await Self.waitForCancellation()
                     case false:
                         coordinator.logger.warning("lease lost; stopping the task", metadata: ["task": "\(task.taskID)"])
                         return .none
-                    case nil where ContinuousClock.now - lastRenewal > configuration.lease:
+                    case nil where ContinuousClock.now - lastRenewal > configuration.lease && !ending.isEnding:
                         coordinator.logger.warning("no heartbeat for a whole lease; stopping the task", metadata: ["task": "\(task.taskID)"])
                         return .none
                     case nil:
@@ -196,11 +195,35 @@ public struct WorkerService: Service {
     }
 }
 
-/// Whether a task's ending is being written; set by its run, read by its heartbeat.
+/// Keeps a task's lease renewals and the writing of its ending apart: the ending waits for a
+/// renewal under way, and no renewal starts once the ending is being written.
 private final class EndingFlag: Sendable {
-    private let value = Mutex(false)
+    private let state = Mutex((ending: false, renewing: false))
 
-    var isSet: Bool { value.withLock { $0 } }
+    /// Marks a renewal as under way; `false` once the ending is being written.
+    func beginRenewal() -> Bool {
+        state.withLock { state in
+            guard !state.ending else { return false }
+            state.renewing = true
+            return true
+        }
+    }
 
-    func set() { value.withLock { $0 = true } }
+    /// Marks the renewal as done.
+    func endRenewal() { state.withLock { $0.renewing = false } }
+
+    /// Whether the ending is being written.
+    var isEnding: Bool { state.withLock { $0.ending } }
+
+    /// Marks the ending as being written, once no renewal is under way.
+    func set() async {
+        while !state.withLock({ state -> Bool in
+            guard !state.renewing else { return false }
+            state.ending = true
+            return true
+        }) {
+            // A renewal is one short statement; the ending waits for it rather than race it.
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
 }

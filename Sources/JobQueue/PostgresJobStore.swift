@@ -176,7 +176,7 @@ public final class PostgresJobStore: JobStore {
             group.addTask {
                 try await Task.sleep(for: Self.connectionWait)
                 // Only the wait for a connection is bounded; a running transaction is not.
-                guard acquired.value else { throw JobStoreUnavailable("no database connection within 5 s") }
+                guard acquired.value else { throw JobStoreUnavailable("no database connection within 5 s", mayHaveChanged: false) }
                 return .connected
             }
             while let outcome = try await group.next() {

@@ -7,10 +7,15 @@ import Synchronization
 public struct JobStoreUnavailable: Error, Sendable, CustomStringConvertible {
     /// What was observed.
     public let reason: String
+    /// Whether the failed call may have changed something anyway: `false` when it never reached
+    /// the database (no connection), `true` when the connection broke while it ran, possibly
+    /// after its commit.
+    public let mayHaveChanged: Bool
 
     /// Creates the error.
-    public init(_ reason: String) {
+    public init(_ reason: String, mayHaveChanged: Bool = true) {
         self.reason = reason
+        self.mayHaveChanged = mayHaveChanged
     }
 
     public var description: String { "the job store is unavailable: \(reason)" }

@@ -123,7 +123,7 @@ import Testing
                 #expect(SSEText(response.body.text).events.map(\.name) == ["end"])
             }
             // An id the server never gave (ahead of it, or not a number): a full snapshot.
-            for unknown in ["\(final.revision + 1000)", "soon"] {
+            for unknown in ["\(final.revision + 1000)", "0", "-3", "soon"] {
                 try await client.execute(uri: "/api/v1/requests/\(id)/events", method: .get, headers: [lastEventID: unknown]) { response in
                     #expect(SSEText(response.body.text).events.map(\.name) == ["snapshot", "end"], "Last-Event-ID: \(unknown)")
                 }

@@ -104,16 +104,29 @@ extension CLITests {
             ["worker", "--database", postgres.url, "--blob-dir", directory.file("blobs").path, "--data-dir", directory.file("w").path,
              "--drain", "1", "--log-level", "error"], stderr: handle)
         defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
-        // Let it connect and settle into polling, then hang the database under it.
-        try await Task.sleep(for: .seconds(2))
-        #expect(worker.isRunning, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-        try await postgres.freeze()
-        try await Task.sleep(for: .seconds(1))
-        let asked = ContinuousClock.now
-        worker.terminate()
-        // The drain (1 s), then 10 s for cancelled work, then the process ends whatever it awaits.
-        while worker.isRunning, ContinuousClock.now - asked < .seconds(40) { try await Task.sleep(for: .milliseconds(100)) }
-        let took = ContinuousClock.now - asked
+        // Once it listens for work it is past its start and polling: then hang the database under it.
+        let ready = ContinuousClock.now + .seconds(60)
+        while try await TestPostgres.integer("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'", on: postgres.url) == 0 {
+            guard ContinuousClock.now < ready, worker.isRunning else {
+                await postgres.stop()
+                throw HarnessError(message: "the worker never started: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let took: Duration
+        do {
+            try await postgres.freeze()
+            try await Task.sleep(for: .seconds(1))
+            let asked = ContinuousClock.now
+            worker.terminate()
+            // The drain (1 s), then 10 s for cancelled work, then the process ends whatever it awaits.
+            while worker.isRunning, ContinuousClock.now - asked < .seconds(40) { try await Task.sleep(for: .milliseconds(100)) }
+            took = ContinuousClock.now - asked
+        } catch {
+            try? await postgres.thaw()
+            await postgres.stop()
+            throw error
+        }
         try await postgres.thaw()
         await postgres.stop()
         #expect(!worker.isRunning, "still running \(took) after SIGTERM")

@@ -49,8 +49,9 @@ extension APIServer {
             cancelledSince = since
             return ContinuousClock.now - since >= configuration.partialResultWait
         }
-        // An id from the future (another server's, a made-up one) is no basis for skipping anything.
-        let resumed = lastEventID.flatMap { $0 <= status.revision ? $0 : nil }
+        // Only an id this request could have sent (revisions start at 1) is a basis for skipping
+        // anything; one from the future or below 1 gets the snapshot.
+        let resumed = lastEventID.flatMap { (1...max(1, status.revision)).contains(Int64($0)) ? Int64($0) : nil }
         if resumed == nil {
             try await writer.write(Self.event("snapshot", status, queuePosition: try await position(of: status)))
         } else if let resumed, resumed < status.revision, !ended(status) {
