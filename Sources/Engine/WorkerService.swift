@@ -215,13 +215,17 @@ private final class EndingFlag: Sendable {
     /// Whether the ending is being written.
     var isEnding: Bool { state.withLock { $0.ending } }
 
-    /// Marks the ending as being written, once no renewal is under way.
+    /// Marks the ending as being written, once no renewal is under way (or at once when the
+    /// caller is cancelled: a renewal stuck on a database that does not answer must not hold a
+    /// stopping worker, nor spin it).
     func set() async {
-        while !state.withLock({ state -> Bool in
-            guard !state.renewing else { return false }
-            state.ending = true
-            return true
-        }) {
+        while true {
+            let marked = state.withLock { state -> Bool in
+                guard !state.renewing || Task.isCancelled else { return false }
+                state.ending = true
+                return true
+            }
+            if marked { return }
             // A renewal is one short statement; the ending waits for it rather than race it.
             try? await Task.sleep(for: .milliseconds(1))
         }
