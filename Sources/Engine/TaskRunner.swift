@@ -198,8 +198,9 @@ struct TaskRunner: Sendable {
             // while the model computes.
             group.addTask(executorPreference: thread) {
                 do {
-                    // The preference is stated again around the call itself: under load the
-                    // runtime was seen to start a child on the shared pool now and then.
+                    // The preference is stated again around the call itself: under heavy load the
+                    // runtime was seen to run a chunk on the shared pool now and then, and this
+                    // made it rarer (not impossible; see `modelsRunOnTheirSlotsOwnThreads`).
                     return try await withTaskExecutorPreference(thread) { try await predictor.predict(inputs) }
                 } catch let error as CancellationError {
                     throw error

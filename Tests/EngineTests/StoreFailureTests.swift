@@ -13,14 +13,8 @@ import Testing
 /// before its caller heard so.
 @Suite struct StoreFailureTests {
     @Test func aMergeWhoseRecordingFailsOnceStillCompletesTheRequest() async throws {
-        let directory = try TemporaryDirectory()
+        let (directory, store, coordinator) = try Self.deployment(failing: .finishMerge, mergeLease: .milliseconds(400))
         defer { directory.remove() }
-        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")), fault: .finishMerge)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let coordinator = Coordinator(
-            store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: .builtIn,
-            limits: SubmissionLimits(globalParallelism: 4), logger: logger, mergeLease: .milliseconds(400))
         let records = (0..<50).map { InputRecord(id: "m\($0)", input: $0.isMultiple(of: 2) ? "CCO" : "c1ccccc1") }
         let id = try await coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 10), records: records)
         let status = try await Self.runUntilTerminal(id, coordinator: coordinator)
@@ -33,14 +27,8 @@ import Testing
     }
 
     @Test func aSubmissionWhoseCommitWasNotHeardStillRunsBecauseItsInputIsKept() async throws {
-        let directory = try TemporaryDirectory()
+        let (directory, store, coordinator) = try Self.deployment(failing: .submitAfterCommit)
         defer { directory.remove() }
-        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")), fault: .submitAfterCommit)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let coordinator = Coordinator(
-            store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: .builtIn,
-            limits: SubmissionLimits(globalParallelism: 4), logger: logger)
         let records = (0..<30).map { InputRecord(id: "m\($0)", input: "CCO") }
         await #expect(throws: JobStoreUnavailable.self) {
             _ = try await coordinator.submit(Submission(routing: RoutingSpec(models: ["chem.formula"]), chunkSize: 10), records: records)
@@ -54,12 +42,8 @@ import Testing
     }
 
     @Test func aSubmissionThatNeverReachedTheDatabaseLeavesNoInputBehind() async throws {
-        let directory = try TemporaryDirectory()
+        let (directory, _, coordinator) = try Self.deployment(failing: .submitWithoutConnection)
         defer { directory.remove() }
-        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")), fault: .submitWithoutConnection)
-        let coordinator = Coordinator(
-            store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: .builtIn,
-            limits: SubmissionLimits(globalParallelism: 4))
         await #expect(throws: JobStoreUnavailable.self) {
             _ = try await coordinator.submit(
                 Submission(routing: RoutingSpec(models: ["chem.formula"])), records: [InputRecord(id: nil, input: "CCO")])
@@ -67,6 +51,20 @@ import Testing
         let inputs = directory.file("blobs").appendingPathComponent("inputs")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: inputs.path)) ?? []
         #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A SQLite deployment whose store fails once at `fault`.
+    static func deployment(
+        failing fault: BlinkingStore.Fault, mergeLease: Duration = .seconds(30)
+    ) throws -> (TemporaryDirectory, BlinkingStore, Coordinator) {
+        let directory = try TemporaryDirectory()
+        let store = BlinkingStore(try SQLiteJobStore(url: directory.file("bulkpredict.sqlite")), fault: fault)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let coordinator = Coordinator(
+            store: store, blobs: try LocalBlobStore(root: directory.file("blobs")), registry: .builtIn,
+            limits: SubmissionLimits(globalParallelism: 4), logger: logger, mergeLease: mergeLease)
+        return (directory, store, coordinator)
     }
 
     /// Runs a worker over `coordinator` until request `id` ends (or 30 s pass); returns its status.
@@ -95,7 +93,7 @@ import Testing
 
 /// A SQLite store one of whose calls fails once as if the database had gone away for a moment:
 /// `finishMerge` before it writes anything, `submit` after it committed.
-private final class BlinkingStore: JobStore {
+final class BlinkingStore: JobStore {
     enum Fault { case finishMerge, submitAfterCommit, submitWithoutConnection }
 
     private let base: SQLiteJobStore
