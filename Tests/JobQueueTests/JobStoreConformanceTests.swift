@@ -290,12 +290,11 @@ import Testing
             #expect(try await store.cancel(request.id, owner: nil) == .accepted(.cancelling))
             _ = try await store.finish(tasks[1], as: .cancelled)
             #expect(try await store.status(of: request.id, owner: nil)?.state == .cancelled)
-            // A short lease, renewed: a long partial merge must not be taken over while it writes.
-            let plan = try #require(try await store.beginMerge(request.id, lease: .milliseconds(300)))
-            for _ in 0..<3 {
-                try await Task.sleep(for: .milliseconds(150))
-                #expect(try await store.extendMerge(plan, lease: .milliseconds(300)))
-            }
+            // A short lease, renewed for long at once: once the first lease is over, a long partial
+            // merge must still not be taken over while it writes.
+            let plan = try #require(try await store.beginMerge(request.id, lease: .seconds(2)))
+            #expect(try await store.extendMerge(plan, lease: .seconds(120)))
+            try await Task.sleep(for: .milliseconds(2_500))
             #expect(try await store.beginMerge(request.id, lease: .seconds(30)) == nil, "a renewed partial merge is not taken over")
             let result = MergeResult(csvKey: "r", rowCount: 20, byteCount: 1, hasErrors: true)
             #expect(try await store.finishMerge(plan, result: result))
