@@ -136,8 +136,10 @@ import Testing
             }
             let started = ContinuousClock.now
             let outcome = try await harness.coordinator.cancel(id, owner: nil, drain: .seconds(10))
-            // Each running chunk needs 5 s to finish; stopping takes far less, so it was really interrupted.
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Each running chunk needs 5 s to finish; stopping takes far less (a few hundred
+            // milliseconds, over 3 s only on a machine loaded by the whole suite), so it was
+            // really interrupted.
+            #expect(ContinuousClock.now - started < .seconds(4))
             #expect(outcome == .accepted(.cancelled))
         }
         let status = try #require(try await harness.store.status(of: id, owner: nil))
